@@ -1,0 +1,84 @@
+"""The organization-scoped DRF base that every tenant API viewset inherits.
+
+Routes live under ``/api/v1/orgs/<org_slug>/…``. The organization and the caller's
+membership are resolved once in ``initial()``; non-members get 404. Subclasses may not
+override ``get_queryset``/``get_object``; they narrow the scoped queryset through
+``safely_get_queryset``. Each action names its capability in ``capabilities``; an
+action without one is refused, so a forgotten permission fails closed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from rest_framework import permissions, viewsets
+from rest_framework.request import Request
+
+from ..models import TenantModel
+from ..permissions import Capability, has_capability
+from ..tenancy import access_by_id, guard_scoped_subclass, resolve_membership
+
+ANY_MEMBER = None  # readability: ``capabilities = {"list": ANY_MEMBER}``
+
+
+class HasActionCapability(permissions.BasePermission):
+    message = "Your role does not allow this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        caps: dict[str, Capability | None] = getattr(view, "capabilities", {})
+        action = getattr(view, "action", None) or (request.method or "").lower()
+        if action not in caps:
+            if "*" not in caps:
+                return False
+            action = "*"
+        cap = caps[action]
+        return cap is None or has_capability(view.membership, cap)
+
+
+class OrgScopedViewSet(viewsets.GenericViewSet):
+    """Base of every tenant API viewset."""
+
+    model: type[TenantModel] | None = None
+    capabilities: dict[str, Capability | None] = {}
+    permission_classes = [permissions.IsAuthenticated, HasActionCapability]
+    lookup_field = "pk"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        guard_scoped_subclass(cls, "OrgScopedViewSet")
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self.perform_authentication(request)
+        # Resolve before permissions so non-members see 404, never 403.
+        if request.user and request.user.is_authenticated:
+            self.membership = resolve_membership(request.user, kwargs["org_slug"])
+            self.organization = self.membership.organization
+            request._request.organization = self.organization  # type: ignore[attr-defined]
+            request._request.membership = self.membership  # type: ignore[attr-defined]
+        super().initial(request, *args, **kwargs)
+
+    def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset
+
+    def get_queryset(self) -> models.QuerySet:
+        if self.model is None:
+            raise TypeError(f"{type(self).__qualname__} has no model to scope.")
+        return self.safely_get_queryset(self.model.objects.for_org(self.organization))
+
+    def get_object(self) -> Any:
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        obj = access_by_id(
+            self.model,  # type: ignore[arg-type]
+            organization=self.organization,
+            pk=self.kwargs.get(lookup),
+            queryset=self.get_queryset(),
+        )
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        ctx = super().get_serializer_context()
+        ctx["organization"] = getattr(self, "organization", None)
+        ctx["membership"] = getattr(self, "membership", None)
+        return ctx

@@ -1,0 +1,150 @@
+"""Tenant resolution and the only sanctioned ways to reach tenant rows.
+
+* ``resolve_membership`` turns the ``org_slug`` of a URL into the organization and
+  the caller's active membership there, or raises ``Http404``: an unknown slug and
+  an organization the user is not a member of look the same.
+* ``access_by_id`` loads a row from user input inside one organization; "missing"
+  and "not yours" give the same ``Http404``.
+* ``OrgPageView`` is the base of every page under ``/o/<org_slug>/``. It refuses
+  subclasses that override ``get_queryset``/``get_object``; they customise through
+  ``safely_get_queryset`` instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from .models import Membership, Organization, TenantModel
+from .permissions import Capability, has_capability
+
+M = TypeVar("M", bound=models.Model)
+
+_FORBIDDEN_OVERRIDES = ("get_queryset", "get_object")
+
+
+def resolve_membership(user: Any, org_slug: str) -> Membership:
+    """The active membership of ``user`` in the organization ``org_slug``, or 404."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404(_("No such organization."))
+    membership = (
+        Membership.objects.select_related("organization", "department")
+        .filter(
+            user=user,
+            organization__slug=org_slug,
+            organization__is_active=True,
+            is_active=True,
+        )
+        .first()
+    )
+    if membership is None:
+        raise Http404(_("No such organization."))
+    return membership
+
+
+def access_by_id(
+    model: type[M],
+    *,
+    organization: Organization,
+    pk: Any,
+    queryset: models.QuerySet[M] | None = None,
+) -> M:
+    """Load ``model`` row ``pk`` inside ``organization``; the same 404 for missing and foreign."""
+    qs = queryset if queryset is not None else model._default_manager.all()
+    try:
+        return qs.get(organization=organization, pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("Not found.")) from exc
+
+
+def guard_scoped_subclass(cls: type, base_name: str) -> None:
+    """Refuse a subclass that would bypass tenant scoping."""
+    for name in _FORBIDDEN_OVERRIDES:
+        if name in cls.__dict__:
+            raise TypeError(
+                f"{cls.__qualname__} overrides {name}(); {base_name} subclasses customise "
+                "safely_get_queryset() instead, so that tenant scoping cannot be lost."
+            )
+
+
+class OrgContextMixin:
+    """Resolves ``request.organization``/``request.membership`` and checks the capability."""
+
+    #: The capability a member needs for this view; ``None`` means any active member.
+    #: A dict maps HTTP methods (lower case) to capabilities.
+    capability: Capability | dict[str, Capability | None] | None = None
+
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
+    def required_capability(self, method: str) -> Capability | None:
+        cap = self.capability
+        if isinstance(cap, dict):
+            if method.lower() not in cap:
+                return cap.get("*")
+            return cap[method.lower()]
+        return cap
+
+    def resolve_org(self, request: HttpRequest) -> None:
+        membership = resolve_membership(request.user, self.kwargs["org_slug"])
+        request.membership = membership  # type: ignore[attr-defined]
+        request.organization = membership.organization  # type: ignore[attr-defined]
+        self.membership = membership
+        self.organization = membership.organization
+        cap = self.required_capability(request.method or "get")
+        if cap is not None and not has_capability(membership, cap):
+            raise PermissionDenied(_("Your role does not allow this."))
+
+    def can(self, capability: Capability) -> bool:
+        return has_capability(self.membership, capability)
+
+
+class OrgPageView(LoginRequiredMixin, OrgContextMixin, View):
+    """Base of every page under ``/o/<org_slug>/``.
+
+    Set ``model`` (a ``TenantModel``) to get ``get_queryset``/``get_object`` scoped to
+    the organization; narrow them with ``safely_get_queryset``.
+    """
+
+    model: type[TenantModel] | None = None
+    pk_url_kwarg = "pk"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        guard_scoped_subclass(cls, "OrgPageView")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.resolve_org(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset
+
+    def get_queryset(self) -> models.QuerySet:
+        if self.model is None:
+            raise TypeError(f"{type(self).__qualname__} has no model to scope.")
+        return self.safely_get_queryset(self.model.objects.for_org(self.organization))
+
+    def get_object(self) -> Any:
+        return access_by_id(
+            self.model,  # type: ignore[arg-type]
+            organization=self.organization,
+            pk=self.kwargs.get(self.pk_url_kwarg),
+            queryset=self.get_queryset(),
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            "organization": self.organization,
+            "membership": self.membership,
+            "view": self,
+            **kwargs,
+        }

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import pytest
+
+from .factories import PASSWORD
+from .world import World, build_world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
