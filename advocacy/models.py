@@ -227,6 +227,8 @@ class Membership(TenantModel):
                 fields=["organization", "is_active", "id"], name="membership_org_active_id"
             ),
             models.Index(fields=["organization", "department"], name="membership_org_dept"),
+            # The members list in its default order (newest first) across active and inactive.
+            models.Index(fields=["organization", "id"], name="membership_org_id"),
         ]
 
     def __str__(self) -> str:
@@ -241,6 +243,7 @@ class Invitation(TenantModel):
     """A single-use invitation to join an organization. Only a digest of the token is kept."""
 
     email = models.EmailField(_("e-mail address"))
+    name = models.CharField(_("name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.EMPLOYEE)
     department = models.ForeignKey(
         Department, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("department")

@@ -20,9 +20,17 @@ class NavEntry:
 
 NAV: list[NavEntry] = [
     NavEntry(_("Home"), "org_home", None),
+    NavEntry(_("Feed"), "content_feed", Capability.VIEW_FEED),
+    NavEntry(_("Suggest"), "content_suggest", Capability.SUGGEST_CONTENT),
+    NavEntry(_("Library"), "content_library", Capability.MANAGE_CONTENT),
+    NavEntry(_("Review queue"), "content_review_queue", Capability.MANAGE_CONTENT),
+    NavEntry(_("Sources"), "content_sources", Capability.MANAGE_CONTENT),
     NavEntry(_("Members"), "members_list", Capability.VIEW_MEMBERS),
+    NavEntry(_("Invitations"), "invitations_list", Capability.MANAGE_MEMBERS),
     NavEntry(_("Departments"), "departments_list", Capability.MANAGE_DEPARTMENTS),
     NavEntry(_("Audit log"), "audit_log", Capability.VIEW_AUDIT_LOG),
+    NavEntry(_("Guidelines"), "guidelines_documents", None),
+    NavEntry(_("Caption rules"), "guidelines_rules", Capability.MANAGE_GUIDELINES),
 ]
 
 

@@ -124,12 +124,14 @@ _CELERY_DIR = VAR_DIR / "celery"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (_CELERY_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_CELERY_DIR / "queue"),
         "data_folder_out": str(_CELERY_DIR / "queue"),
         "processed_folder": str(_CELERY_DIR / "processed"),
+        # Exchange bindings; kombu's default is ./control relative to the working directory.
+        "control_folder": str(_CELERY_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -158,6 +160,10 @@ CELERY_BEAT_SCHEDULE = {
     "invitations-expire": {
         "task": "advocacy.tasks.invitations_expire",
         "schedule": 3600.0,
+    },
+    "content-feed-sources-import": {
+        "task": "content_library.tasks.feed_sources_import_due",
+        "schedule": 1800.0,
     },
 }
 
@@ -252,6 +258,21 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # `check --deploy` is about running safely; schema completeness is tested on its own
+    # (tests/test_settings.py generates and validates the schema).
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # One component per shared choice set, whatever the field is called.
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "advocacy.models.Role",
+        "LanguageEnum": "advocacy.settings.LANGUAGES",
+        "NetworkEnum": "advocacy.networks.Network",
+        "ContentKindEnum": "content_library.models.Kind",
+        "ContentStatusEnum": "content_library.models.Status",
+        "SuggestionKindEnum": "content_library.models.SuggestionKind",
+        "SuggestionStatusEnum": "content_library.models.SuggestionStatus",
+        "DocumentKindEnum": "guidelines.models.DocumentKind",
+        "RuleKindEnum": "guidelines.models.RuleKind",
+    },
 }
 
 # --- Security (production) ---------------------------------------------------
@@ -265,6 +286,10 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # HSTS preloading is hard to undo, so it is opt-in; without it `check --deploy` would
+    # warn (security.W021) on every deployment that has not opted in deliberately.
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -280,3 +305,9 @@ LOGGING = {
 
 # --- Chorus ------------------------------------------------------------------
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
+# Content library: default of the per-organization "edited after approval goes back to review".
+CONTENT_REAPPROVAL_ON_EDIT_DEFAULT = env.bool("CONTENT_REAPPROVAL_ON_EDIT_DEFAULT", default=True)
+CONTENT_IMAGE_MAX_BYTES = env.int("CONTENT_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+# SSRF guard (advocacy/safe_http.py): loopback is refused unless a test overrides this; it is
+# never read from the environment and is ignored outside DEBUG and the test settings.
+SAFE_HTTP_ALLOW_LOOPBACK_FOR_TESTS = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 
 from celery import shared_task
 from django.utils import timezone
@@ -20,3 +21,53 @@ def invitations_expire() -> int:
     ).count()
     log.info("invitations_expire: %d expired invitations pending clean-up", n)
     return n
+
+
+def _invitation_send(invitation_id: int, organization_id: int) -> bool:
+    from .services import invitation_email_send, invitation_status, invitation_token_issue
+
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by", "department")
+        .filter(pk=invitation_id, organization_id=organization_id)
+        .first()
+    )
+    if invitation is None:
+        log.warning(
+            "invitation_send: invitation %s not found in organization %s",
+            invitation_id,
+            organization_id,
+        )
+        return False
+    status = invitation_status(invitation)
+    if status != "pending":
+        log.info(
+            "invitation_send: invitation %s of organization %s is %s; not sent",
+            invitation_id,
+            organization_id,
+            status,
+        )
+        return False
+    raw = invitation_token_issue(invitation=invitation)
+    invitation_email_send(invitation=invitation, raw_token=raw)
+    return True
+
+
+@shared_task(
+    name="advocacy.tasks.invitation_send",
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_jitter=True,
+)
+def invitation_send(invitation_id: int, organization_id: int) -> bool:
+    """Issue the invitation's token and e-mail the link. The token is made here, so it
+    never travels through the broker; each send makes the previous link useless."""
+    return _invitation_send(invitation_id, organization_id)
+
+
+@shared_task(name="advocacy.tasks.bulk_invitations_send")
+def bulk_invitations_send(invitation_ids: list[int], organization_id: int) -> int:
+    """Fan a batch (CSV import, pasted list) out on the bulk queue, one task per e-mail,
+    so that one failing address is retried alone."""
+    for invitation_id in invitation_ids:
+        invitation_send.apply_async((invitation_id, organization_id), queue="bulk")
+    return len(invitation_ids)

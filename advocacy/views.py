@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from .selectors import memberships_of_user
 from .tenancy import OrgPageView
+from .views_account import home_context
 
 
 @login_required
@@ -29,7 +30,9 @@ class OrgHomeView(OrgPageView):
     template_name = "advocacy/org_home.html"
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        return render(request, self.template_name, self.get_context_data())
+        return render(
+            request, self.template_name, self.get_context_data(**home_context(self.membership))
+        )
 
 
 def _check(fn: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from rest_framework import permissions, viewsets
+from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 
 from ..models import TenantModel
@@ -58,12 +58,24 @@ class OrgScopedViewSet(viewsets.GenericViewSet):
             request._request.membership = self.membership  # type: ignore[attr-defined]
         super().initial(request, *args, **kwargs)
 
+    def check_permissions(self, request: Request) -> None:
+        # A method the route does not offer is a 405, before any capability question.
+        method = (request.method or "").lower()
+        action_map = getattr(self, "action_map", None)
+        if action_map is not None and method != "options" and method not in action_map:
+            raise exceptions.MethodNotAllowed(request.method)
+        super().check_permissions(request)
+
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
         return queryset
 
     def get_queryset(self) -> models.QuerySet:
         if self.model is None:
             raise TypeError(f"{type(self).__qualname__} has no model to scope.")
+        if getattr(self, "swagger_fake_view", False):
+            # Schema generation has no request organization: an empty queryset is enough
+            # for drf-spectacular to type the path parameters from the model.
+            return self.model.objects.none()
         return self.safely_get_queryset(self.model.objects.for_org(self.organization))
 
     def get_object(self) -> Any:

@@ -1,0 +1,67 @@
+"""``/api/v1/tokens/``: the signed-in user's personal API tokens.
+
+User-level, not organization-scoped: a token belongs to a person. Every query is
+filtered by ``request.user``, so another user's token is a 404, never a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ..api_tokens import api_token_create, api_token_revoke, api_tokens_of_user
+from ..models import ApiToken
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ("id", "name", "prefix", "created_at", "last_used_at")
+        read_only_fields = ("id", "prefix", "created_at", "last_used_at")
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    key = serializers.CharField(
+        read_only=True, help_text="The full token. It is shown in this response only."
+    )
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = (*ApiTokenSerializer.Meta.fields, "key")
+        read_only_fields = (*ApiTokenSerializer.Meta.read_only_fields, "key")
+
+
+class ApiTokenViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, create and revoke your own personal API tokens."""
+
+    serializer_class = ApiTokenSerializer
+    lookup_url_kwarg = "token_id"
+    lookup_value_regex = r"\d+"
+    queryset = ApiToken.objects.none()  # for the schema; real rows come from get_queryset
+
+    def get_queryset(self) -> QuerySet[ApiToken]:
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        return api_tokens_of_user(user=self.request.user).order_by("-id")
+
+    @extend_schema(request=ApiTokenSerializer, responses={201: ApiTokenCreatedSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = ApiTokenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, raw = api_token_create(user=request.user, name=serializer.validated_data["name"])
+        token.key = raw
+        return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        api_token_revoke(user=request.user, token_id=kwargs.get(self.lookup_url_kwarg))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,401 @@
+"""Demo library for ``manage.py seed_demo``: every kind and category, several captions
+per network, scheduled, expired and pinned items, drafts and items in review, two
+pending employee suggestions and a paused RSS source. Idempotent: keyed on titles."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from advocacy.models import Organization
+
+from . import services
+from .models import ContentItem, ContentSuggestion, FeedSource, Kind, Topic
+
+log = logging.getLogger(__name__)
+
+_TEXT = {
+    "en": {
+        "topics": ["Logistics", "AI", "Careers", "Sustainability"],
+        "items": [
+            # title, kind, category, company, url, captions {net: [..]}, extra
+            (
+                "We opened our new Vilnius hub",
+                Kind.LINK,
+                "company_news",
+                True,
+                "https://example.com/news/vilnius-hub",
+                {
+                    "linkedin": [
+                        "Proud to see our new Vilnius hub open its doors today! #LifeAtNorthwind",
+                        "A new home for 200 colleagues in Vilnius. Come visit! #LifeAtNorthwind",
+                        "Big day for our team: the Vilnius hub is open.",
+                    ],
+                    "x": [
+                        "Our Vilnius hub is open! #LifeAtNorthwind",
+                        "New hub, new chapter. #LifeAtNorthwind",
+                    ],
+                    "facebook": ["Our new Vilnius hub is open: have a look inside."],
+                },
+                {"pinned": True},
+            ),
+            (
+                "Route planning with machine learning: what we learned",
+                Kind.LINK,
+                "thought_leadership",
+                False,
+                "https://example.com/blog/route-ml",
+                {
+                    "linkedin": [
+                        "Three lessons from a year of ML-based route planning.",
+                        "What actually worked when we put ML into route planning.",
+                    ],
+                    "x": ["3 lessons from ML route planning"],
+                },
+                {},
+            ),
+            (
+                "We are hiring data engineers",
+                Kind.LINK,
+                "recruiting",
+                True,
+                "https://example.com/careers/data-engineer",
+                {
+                    "linkedin": [
+                        "My team is hiring! Data engineers, come build with us.",
+                        "Know a great data engineer? We are hiring.",
+                    ],
+                    "x": ["We are hiring data engineers!"],
+                    "facebook": ["Join us: data engineers wanted."],
+                },
+                {},
+            ),
+            (
+                "Team day at the lake",
+                Kind.TEXT,
+                "culture",
+                True,
+                "",
+                {
+                    "linkedin": [
+                        "What a day with the team at the lake!",
+                        "Sun, water and the best colleagues.",
+                    ],
+                    "instagram": [
+                        "Team day ☀️ #LifeAtNorthwind",
+                        "Lake day with the crew #LifeAtNorthwind",
+                    ],
+                },
+                {},
+            ),
+            (
+                "Product tour: the new tracking app",
+                Kind.VIDEO,
+                "product",
+                True,
+                "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                {
+                    "linkedin": [
+                        "A 2-minute tour of our new tracking app.",
+                        "See where your parcel is, in real time.",
+                    ],
+                    "x": ["2-minute tour of the new tracking app"],
+                },
+                {},
+            ),
+            (
+                "European freight market outlook",
+                Kind.LINK,
+                "industry",
+                False,
+                "https://example.com/industry/freight-outlook",
+                {
+                    "linkedin": [
+                        "A sober look at the European freight market this year.",
+                        "Interesting outlook on freight volumes.",
+                    ]
+                },
+                {},
+            ),
+            (
+                "Spring webinar: warehouse automation",
+                Kind.LINK,
+                "thought_leadership",
+                True,
+                "https://example.com/events/webinar",
+                {"linkedin": ["Join our spring webinar on warehouse automation."]},
+                {"publish_in_days": 5},
+            ),
+            (
+                "Winter campaign recap",
+                Kind.TEXT,
+                "company_news",
+                True,
+                "",
+                {"linkedin": ["Thanks to everyone who joined our winter campaign."]},
+                {"expired": True},
+            ),
+            (
+                "Draft: sustainability report 2025",
+                Kind.TEXT,
+                "company_news",
+                True,
+                "",
+                {"linkedin": ["Our sustainability report is out."]},
+                {"status": "draft"},
+            ),
+            (
+                "Customer story: Baltic Foods",
+                Kind.TEXT,
+                "product",
+                True,
+                "",
+                {"linkedin": ["How Baltic Foods cut delivery times by 30%."]},
+                {"status": "in_review"},
+            ),
+        ],
+        "suggestions": [
+            ("link", "https://example.com/press/award", "", "We were mentioned in the press!"),
+            (
+                "post",
+                "",
+                "Proud of our volunteering day at the food bank.",
+                "Could this go in the library?",
+            ),
+        ],
+        "source": ("Industry news (demo)", "http://127.0.0.1:9/demo-feed.xml"),
+        "image": (
+            "Our team at the summer party",
+            ["Summer party with the best team 🎉", "Good times with great colleagues"],
+        ),
+    },
+    "lt": {
+        "topics": ["Logistika", "Tvarumas", "Karjera", "Kultūra"],
+        "items": [
+            (
+                "Atidarėme naują gamyklą Marijampolėje",
+                Kind.LINK,
+                "company_news",
+                True,
+                "https://example.com/naujienos/gamykla",
+                {
+                    "linkedin": [
+                        "Didžiuojamės nauja gamykla Marijampolėje! #BaltijosPienas",
+                        "Nauji namai 150 kolegų. #BaltijosPienas",
+                        "Svarbi diena mūsų komandai.",
+                    ],
+                    "x": [
+                        "Nauja gamykla atidaryta! #BaltijosPienas",
+                        "Naujas skyrius mūsų istorijoje.",
+                    ],
+                    "facebook": ["Užsukite pažiūrėti į mūsų naują gamyklą."],
+                },
+                {"pinned": True},
+            ),
+            (
+                "Kaip mažiname pieno pakuočių plastiką",
+                Kind.LINK,
+                "thought_leadership",
+                False,
+                "https://example.com/blogas/plastikas",
+                {
+                    "linkedin": [
+                        "Trys pamokos, kaip sumažinome plastiko kiekį.",
+                        "Ką išmokome mažindami pakuočių plastiką.",
+                    ],
+                    "x": ["3 pamokos apie mažiau plastiko"],
+                },
+                {},
+            ),
+            (
+                "Ieškome technologų",
+                Kind.LINK,
+                "recruiting",
+                True,
+                "https://example.com/karjera/technologas",
+                {
+                    "linkedin": [
+                        "Mūsų komanda ieško technologų!",
+                        "Pažįstate puikų technologą? Pasidalinkite.",
+                    ],
+                    "x": ["Ieškome technologų!"],
+                },
+                {},
+            ),
+            (
+                "Komandos diena prie ežero",
+                Kind.TEXT,
+                "culture",
+                True,
+                "",
+                {
+                    "linkedin": ["Puiki diena su komanda prie ežero!"],
+                    "instagram": [
+                        "Komandos diena ☀️ #BaltijosPienas",
+                        "Ežeras ir geriausi kolegos #BaltijosPienas",
+                    ],
+                },
+                {},
+            ),
+            (
+                "Naujo jogurto pristatymas",
+                Kind.VIDEO,
+                "product",
+                True,
+                "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                {
+                    "linkedin": ["Dviejų minučių pristatymas: mūsų naujas jogurtas."],
+                    "x": ["Naujas jogurtas per 2 minutes"],
+                },
+                {},
+            ),
+            (
+                "Pieno rinkos apžvalga",
+                Kind.LINK,
+                "industry",
+                False,
+                "https://example.com/rinka/apzvalga",
+                {"linkedin": ["Įdomi pieno rinkos apžvalga šiems metams."]},
+                {},
+            ),
+            (
+                "Pavasario seminaras ūkininkams",
+                Kind.LINK,
+                "thought_leadership",
+                True,
+                "https://example.com/renginiai/seminaras",
+                {"linkedin": ["Kviečiame į pavasario seminarą ūkininkams."]},
+                {"publish_in_days": 5},
+            ),
+            (
+                "Žiemos kampanijos apžvalga",
+                Kind.TEXT,
+                "company_news",
+                True,
+                "",
+                {"linkedin": ["Ačiū visiems, prisidėjusiems prie žiemos kampanijos."]},
+                {"expired": True},
+            ),
+            (
+                "Juodraštis: tvarumo ataskaita",
+                Kind.TEXT,
+                "company_news",
+                True,
+                "",
+                {"linkedin": ["Paskelbėme tvarumo ataskaitą."]},
+                {"status": "draft"},
+            ),
+            (
+                "Kliento istorija: Rimi",
+                Kind.TEXT,
+                "product",
+                True,
+                "",
+                {"linkedin": ["Kaip kartu su Rimi sutrumpinome pristatymo laiką."]},
+                {"status": "in_review"},
+            ),
+        ],
+        "suggestions": [
+            ("link", "https://example.com/spauda/apdovanojimas", "", "Apie mus rašė spauda!"),
+            (
+                "post",
+                "",
+                "Didžiuojuosi mūsų savanorystės diena maisto banke.",
+                "Gal tiktų bibliotekai?",
+            ),
+        ],
+        "source": ("Pramonės naujienos (demo)", "http://127.0.0.1:9/demo-feed.xml"),
+        "image": (
+            "Mūsų komanda vasaros šventėje",
+            ["Vasaros šventė su geriausia komanda 🎉", "Puikus laikas su kolegomis"],
+        ),
+    },
+}
+
+
+def _demo_png() -> ContentFile:
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (1200, 627), (61, 47, 196))
+    draw = ImageDraw.Draw(img)
+    for i in range(0, 1200, 60):
+        draw.ellipse((i, 250 + (i % 120), i + 40, 290 + (i % 120)), fill=(255, 200, 60))
+    buf = BytesIO()
+    img.save(buf, format="PNG")
+    return ContentFile(buf.getvalue(), name="demo.png")
+
+
+def seed(*, organization: Organization, members: Any) -> None:
+    text = _TEXT["lt" if organization.default_language == "lt" else "en"]
+    manager = members.manager
+    now = timezone.now()
+    topics = []
+    for name in text["topics"]:
+        topic = Topic.objects.for_org(organization).filter(name=name).first()
+        topics.append(topic or services.topic_create(actor=manager, name=name))
+    existing = set(ContentItem.objects.for_org(organization).values_list("title", flat=True))
+    for n, (title, kind, category, company, url, captions, extra) in enumerate(text["items"]):
+        if title in existing:
+            continue
+        publish_at = (
+            now + timedelta(days=extra["publish_in_days"]) if "publish_in_days" in extra else None
+        )
+        if extra.get("expired"):
+            publish_at = now - timedelta(days=30)
+        item = services.content_item_create(
+            actor=manager,
+            title=title,
+            kind=kind,
+            category=category,
+            url=url,
+            body=captions.get("linkedin", [""])[0],
+            language=organization.default_language,
+            is_company_content=company,
+            captions=[(net, t) for net, texts in captions.items() for t in texts],
+            topics=[topics[n % len(topics)]],
+            publish_at=publish_at,
+            is_pinned=bool(extra.get("pinned")),
+        )
+        status = extra.get("status", "approved")
+        if status == "in_review":
+            services.content_item_submit(actor=manager, item=item)
+        elif status == "approved":
+            try:
+                item = services.content_item_approve(actor=members.admin, item=item)
+            except ValidationError as exc:  # the demo's guideline rules may block a caption
+                log.info("demo item left in draft: %s (%s)", title, exc)
+                continue
+            if extra.get("expired"):
+                ContentItem.objects.filter(pk=item.pk).update(expires_at=now - timedelta(days=1))
+    image_title = text["image"][0]
+    if image_title not in existing:
+        item = services.content_item_create(
+            actor=manager,
+            title=image_title,
+            kind=Kind.IMAGE,
+            category="culture",
+            language=organization.default_language,
+            captions=[("instagram", t) for t in text["image"][1]]
+            + [("linkedin", text["image"][1][0])],
+            images=[(_demo_png(), image_title)],
+        )
+        try:
+            services.content_item_approve(actor=members.admin, item=item)
+        except ValidationError as exc:
+            log.info("demo image item left in draft: %s", exc)
+    employees = members.employees
+    if employees and not ContentSuggestion.objects.for_org(organization).exists():
+        for i, (kind, url, body, note) in enumerate(text["suggestions"]):
+            services.suggestion_submit(
+                actor=employees[i % len(employees)], kind=kind, url=url, text=body, note=note
+            )
+    name, url = text["source"]
+    if not FeedSource.objects.for_org(organization).filter(url=url).exists():
+        services.feed_source_create(actor=manager, name=name, url=url, is_paused=True)

@@ -1,0 +1,418 @@
+"""Reads of the content library shared by pages, API and tasks.
+
+The feed (``feed_page``) is one SQL query for the page of items plus a fixed number of
+prefetches (captions, images, topics), whatever the page size:
+
+* visible = approved, ``publish_at`` passed, ``expires_at`` not reached, targeted at
+  the member (per dimension: departments, locations, roles; an empty dimension means
+  everyone; dimensions combine with AND), in the member's content language or else,
+  when the item's translation group has no visible variant in that language, in the
+  organization's default language;
+* order = pinned first, then not yet shared by me (``ItemShareMark``), then priority,
+  then newest (``feed_at``), then id; keyset cursor over exactly that tuple.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from advocacy.models import Membership, Organization
+from advocacy.networks import Network
+from advocacy.permissions import Capability, has_capability
+
+from .models import (
+    AudienceDimension,
+    ContentAudience,
+    ContentItem,
+    ContentItemRevision,
+    ContentSuggestion,
+    FeedSource,
+    ItemShareMark,
+    Kind,
+    Status,
+    SuggestionStatus,
+)
+from .search import apply_search
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+
+
+@dataclass
+class ItemFilters:
+    q: str = ""
+    category: str = ""
+    topic: int | None = None
+    language: str = ""
+    kind: str = ""
+    status: str = ""
+    campaign_ready: bool = False
+    company: bool | None = None
+
+    @classmethod
+    def from_params(cls, params: Any) -> ItemFilters:
+        topic = params.get("topic") or None
+        try:
+            topic = int(topic) if topic else None
+        except (TypeError, ValueError):
+            topic = -1
+        company = params.get("company")
+        return cls(
+            q=(params.get("q") or "").strip()[:200],
+            category=params.get("category") or "",
+            topic=topic,
+            language=params.get("language") or "",
+            kind=params.get("kind") or "",
+            status=params.get("status") or "",
+            campaign_ready=str(params.get("campaign_ready") or "").lower() in ("1", "true", "on"),
+            company=None if company in (None, "") else str(company).lower() in ("1", "true", "on"),
+        )
+
+    def apply(self, qs: QuerySet[ContentItem], *, now: datetime) -> QuerySet[ContentItem]:
+        if self.category:
+            qs = qs.filter(category=self.category)
+        if self.topic is not None:
+            qs = qs.filter(
+                Exists(
+                    ContentItem.topics.through.objects.filter(
+                        contentitem_id=OuterRef("pk"), topic_id=self.topic
+                    )
+                )
+            )
+        if self.language:
+            qs = qs.filter(language=self.language)
+        if self.kind:
+            qs = qs.filter(kind=self.kind)
+        if self.company is not None:
+            qs = qs.filter(is_company_content=self.company)
+        if self.status == "scheduled":
+            qs = qs.filter(status=Status.APPROVED, publish_at__gt=now)
+        elif self.status == "expired":
+            qs = qs.filter(status=Status.APPROVED, expires_at__lte=now)
+        elif self.status:
+            qs = qs.filter(status=self.status)
+        if self.campaign_ready:
+            qs = qs.filter(status=Status.APPROVED).filter(
+                Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+            )
+        return apply_search(qs, self.q)
+
+
+# --- visibility ------------------------------------------------------------------------
+
+
+def _targeted(qs: QuerySet[ContentItem], membership: Membership) -> QuerySet[ContentItem]:
+    through = ContentItem.target_departments.through
+    dept_match = (
+        Exists(
+            through.objects.filter(
+                contentitem_id=OuterRef("pk"), department_id=membership.department_id
+            )
+        )
+        if membership.department_id
+        else Q(pk__in=[])
+    )
+    loc = (membership.location or "").strip()
+    loc_match = (
+        Exists(
+            ContentAudience.objects.filter(
+                item_id=OuterRef("pk"), dimension=AudienceDimension.LOCATION, value__iexact=loc
+            )
+        )
+        if loc
+        else Q(pk__in=[])
+    )
+    role_match = Exists(
+        ContentAudience.objects.filter(
+            item_id=OuterRef("pk"), dimension=AudienceDimension.ROLE, value=membership.role
+        )
+    )
+    return (
+        qs.filter(Q(targets_departments=False) | dept_match)
+        .filter(Q(targets_locations=False) | loc_match)
+        .filter(Q(targets_roles=False) | role_match)
+    )
+
+
+def _live(qs: QuerySet[ContentItem], now: datetime) -> QuerySet[ContentItem]:
+    return qs.filter(status=Status.APPROVED, feed_at__isnull=False).filter(
+        Q(publish_at__isnull=True) | Q(publish_at__lte=now),
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+    )
+
+
+def visible_items(*, membership: Membership, now: datetime | None = None) -> QuerySet[ContentItem]:
+    """What a member may see in the feed and search: one language variant per group."""
+    now = now or timezone.now()
+    org = membership.organization
+    lang = membership.content_language
+    default = org.default_language
+    base = _targeted(_live(ContentItem.objects.for_org(org), now), membership)
+    if lang == default:
+        return base.filter(language=lang)
+    sibling = _targeted(
+        _live(
+            ContentItem.objects.filter(
+                organization=org, translation_group=OuterRef("translation_group"), language=lang
+            ),
+            now,
+        ),
+        membership,
+    )
+    return base.filter(Q(language=lang) | (Q(language=default) & ~Exists(sibling)))
+
+
+def item_visible_to(*, membership: Membership, item: ContentItem) -> bool:
+    return visible_items(membership=membership).filter(pk=item.pk).exists()
+
+
+def items_for_member(*, membership: Membership) -> QuerySet[ContentItem]:
+    """Items a member may open: everything for curators, the visible ones for others."""
+    if has_capability(membership, Capability.MANAGE_CONTENT):
+        return ContentItem.objects.for_org(membership.organization)
+    return visible_items(membership=membership)
+
+
+# --- feed -------------------------------------------------------------------------------
+
+
+@dataclass
+class FeedPage:
+    items: list[ContentItem]
+    next_cursor: str | None
+    has_more: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _encode_cursor(item: ContentItem) -> str:
+    raw = json.dumps(
+        [item.is_pinned, bool(item.shared_by_me), item.priority, item.feed_at.isoformat(), item.pk]
+    )
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[bool, bool, int, datetime, int] | None:
+    """The keyset position, or None for the first page; ValueError on garbage."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        pinned, shared, priority, feed_at, pk = json.loads(raw)
+        when = parse_datetime(feed_at)
+        if (
+            when is None
+            or not isinstance(pinned, bool)
+            or not isinstance(shared, bool)
+            or not isinstance(priority, int)
+            or not isinstance(pk, int)
+        ):
+            raise ValueError("bad cursor")
+        return pinned, shared, priority, when, pk
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise ValueError("bad cursor") from exc
+
+
+def _after(position: tuple[bool, bool, int, datetime, int]) -> Q:
+    """Rows strictly after ``position`` in (pinned desc, shared asc, priority desc,
+    feed_at desc, id desc) order."""
+    pinned, shared, priority, feed_at, pk = position
+    same_pin = Q(is_pinned=pinned)
+    same_shared = same_pin & Q(shared_by_me=shared)
+    same_prio = same_shared & Q(priority=priority)
+    same_time = same_prio & Q(feed_at=feed_at)
+    q = Q(pk__in=[])
+    if pinned:
+        q |= Q(is_pinned=False)
+    if not shared:
+        q |= same_pin & Q(shared_by_me=True)
+    q |= same_shared & Q(priority__lt=priority)
+    q |= same_prio & Q(feed_at__lt=feed_at)
+    q |= same_time & Q(pk__lt=pk)
+    return q
+
+
+def with_card_data(items: Sequence[ContentItem]) -> list[ContentItem]:
+    """Fixed number of queries for any number of items."""
+    items = list(items)
+    prefetch_related_objects(items, "captions", "images", "topics")
+    return items
+
+
+def feed_page(
+    *,
+    membership: Membership,
+    cursor: str | None = None,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    filters: ItemFilters | None = None,
+    now: datetime | None = None,
+) -> FeedPage:
+    now = now or timezone.now()
+    page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
+    position = decode_cursor(cursor)
+    mine = ItemShareMark.objects.filter(item_id=OuterRef("pk"), membership_id=membership.pk)
+    qs = visible_items(membership=membership, now=now).annotate(shared_by_me=Exists(mine))
+    if filters is not None:
+        filters.status = ""
+        qs = filters.apply(qs, now=now)
+    if position is not None:
+        qs = qs.filter(_after(position))
+    qs = qs.select_related("suggested_by__user").order_by(
+        "-is_pinned", "shared_by_me", "-priority", "-feed_at", "-id"
+    )
+    rows = list(qs[: page_size + 1])
+    has_more = len(rows) > page_size
+    rows = with_card_data(rows[:page_size])
+    return FeedPage(
+        items=rows,
+        next_cursor=_encode_cursor(rows[-1]) if has_more and rows else None,
+        has_more=has_more,
+    )
+
+
+def item_networks(item: ContentItem) -> list[str]:
+    """Networks the item suits: those with suggested captions, else every network that
+    can carry it (Instagram needs an image)."""
+    captions = list(item.captions.all())
+    if captions:
+        seen: list[str] = []
+        for c in captions:
+            if c.network not in seen:
+                seen.append(c.network)
+        return seen
+    nets = list(Network.values)
+    has_image = bool(list(item.images.all())) or bool(item.preview_image_url)
+    if item.kind != Kind.IMAGE and not has_image:
+        nets.remove(Network.INSTAGRAM)
+    return nets
+
+
+def card_image_url(item: ContentItem) -> str:
+    images = list(item.images.all())
+    if images:
+        return images[0].image.url
+    return item.preview_image_url
+
+
+def colleagues_shared(item: ContentItem) -> int:
+    return max(item.share_count - (1 if getattr(item, "shared_by_me", False) else 0), 0)
+
+
+# --- library (curators) -----------------------------------------------------------------
+
+
+def library_page(
+    *,
+    organization: Organization,
+    filters: ItemFilters,
+    before_id: int | None = None,
+    page_size: int = 30,
+    now: datetime | None = None,
+) -> tuple[list[ContentItem], int | None]:
+    """Newest first, keyset on id; archived items only when asked for."""
+    now = now or timezone.now()
+    qs = ContentItem.objects.for_org(organization)
+    if not filters.status:
+        qs = qs.exclude(status=Status.ARCHIVED)
+    qs = filters.apply(qs, now=now)
+    if before_id:
+        qs = qs.filter(pk__lt=before_id)
+    rows = list(
+        qs.select_related("created_by", "approved_by", "suggested_by__user").order_by("-id")[
+            : page_size + 1
+        ]
+    )
+    more = len(rows) > page_size
+    rows = with_card_data(rows[:page_size])
+    return rows, (rows[-1].pk if more and rows else None)
+
+
+def review_queue(*, organization: Organization, limit: int = 100) -> dict[str, list[Any]]:
+    items = list(
+        ContentItem.objects.for_org(organization)
+        .filter(status=Status.IN_REVIEW)
+        .select_related("created_by", "suggested_by__user")
+        .order_by("id")[:limit]
+    )
+    suggestions = list(
+        ContentSuggestion.objects.for_org(organization)
+        .filter(status=SuggestionStatus.PENDING)
+        .select_related("submitted_by__user")
+        .order_by("id")[:limit]
+    )
+    return {"items": with_card_data(items), "suggestions": suggestions}
+
+
+def suggestions_of_member(*, membership: Membership, limit: int = 50) -> list[ContentSuggestion]:
+    return list(
+        ContentSuggestion.objects.for_org(membership.organization)
+        .filter(submitted_by=membership)
+        .select_related("item", "reviewed_by")
+        .order_by("-id")[:limit]
+    )
+
+
+def suggestions_for(*, membership: Membership) -> QuerySet[ContentSuggestion]:
+    """Curators see every suggestion; everyone else sees their own."""
+    qs = ContentSuggestion.objects.for_org(membership.organization).select_related(
+        "submitted_by__user", "reviewed_by"
+    )
+    if has_capability(membership, Capability.APPROVE_CONTENT):
+        return qs
+    return qs.filter(submitted_by=membership)
+
+
+def item_revisions(*, item: ContentItem, limit: int = 50) -> list[ContentItemRevision]:
+    return list(
+        ContentItemRevision.objects.filter(organization_id=item.organization_id, item=item)
+        .select_related("actor")
+        .order_by("-id")[:limit]
+    )
+
+
+def share_mark_of(*, item: ContentItem, membership: Membership) -> ItemShareMark | None:
+    return ItemShareMark.objects.filter(
+        organization_id=item.organization_id, item=item, membership=membership
+    ).first()
+
+
+def language_variants(*, item: ContentItem) -> list[ContentItem]:
+    return list(
+        ContentItem.objects.filter(
+            organization_id=item.organization_id, translation_group=item.translation_group
+        )
+        .exclude(pk=item.pk)
+        .order_by("language")
+    )
+
+
+def feed_sources(*, organization: Organization) -> list[FeedSource]:
+    return list(FeedSource.objects.for_org(organization).order_by("name", "id")[:200])
+
+
+def sources_due(*, now: datetime | None = None, every_minutes: int = 30) -> QuerySet[FeedSource]:
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=every_minutes)
+    return FeedSource.objects.filter(is_paused=False, organization__is_active=True).filter(
+        Q(last_fetched_at__isnull=True) | Q(last_fetched_at__lte=cutoff)
+    )
+
+
+def guideline_reminders(*, item: ContentItem) -> list[dict[str, Any]]:
+    """Findings of the organization's guidelines on the item's suggested captions."""
+    from .services import caption_findings
+
+    out = []
+    for caption, findings in caption_findings(item):
+        if findings:
+            out.append({"caption": caption, "findings": findings})
+    return out

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import pytest
+
+from content_library import services
+from content_library.models import ContentItem, Kind, Status
+
+
+def m(tenant, role):
+    return tenant.members[role]
+
+
+def base(world):
+    return f"/api/v1/orgs/{world.a.org.slug}/content"
+
+
+def approved(world, **kw):
+    kw.setdefault("kind", Kind.TEXT)
+    item = services.content_item_create(actor=m(world.a, "manager"), **kw)
+    return services.content_item_approve(actor=m(world.a, "manager"), item=item)
+
+
+def test_create_approve_and_list(world, api_client):
+    api_client.force_authenticate(world.a.user("manager"))
+    resp = api_client.post(
+        f"{base(world)}/items/",
+        {
+            "title": "Hello",
+            "kind": "text",
+            "captions": [{"network": "linkedin", "text": "Hi all"}],
+            "roles": ["employee"],
+        },
+        format="json",
+    )
+    assert resp.status_code == 201, resp.json()
+    item_id = resp.json()["id"]
+    assert resp.json()["status"] == "draft" and resp.json()["captions"] == [
+        {"network": "linkedin", "text": "Hi all"}
+    ]
+    resp = api_client.post(f"{base(world)}/items/{item_id}/approve/")
+    assert resp.status_code == 200 and resp.json()["status"] == "approved"
+    resp = api_client.get(f"{base(world)}/items/?status=approved")
+    assert [r["id"] for r in resp.json()["results"]] == [item_id]
+
+
+def test_error_format_and_foreign_ids(world, api_client):
+    api_client.force_authenticate(world.a.user("manager"))
+    resp = api_client.post(
+        f"{base(world)}/items/", {"title": "Link", "kind": "link"}, format="json"
+    )
+    assert resp.status_code == 400
+    assert "url" in resp.json()["errors"]
+    resp = api_client.post(
+        f"{base(world)}/items/",
+        {"title": "x", "kind": "text", "departments": [world.b.department.pk]},
+        format="json",
+    )
+    assert resp.status_code == 400 and "departments" in resp.json()["errors"]
+    resp = api_client.post(
+        f"{base(world)}/items/",
+        {"title": "x", "kind": "text", "captions": [{"network": "x", "text": "y" * 300}]},
+        format="json",
+    )
+    assert resp.status_code == 400 and "captions" in resp.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "path,method",
+    [("items/", "post"), ("sources/", "get"), ("sources/", "post"), ("topics/", "post")],
+)
+def test_employees_get_403_on_manage_actions(world, api_client, path, method):
+    api_client.force_authenticate(world.a.employee)
+    resp = getattr(api_client, method)(f"{base(world)}/{path}", {}, format="json")
+    assert resp.status_code == 403
+    assert resp.json()["errors"]
+
+
+def test_employee_cannot_approve_or_see_drafts(world, api_client):
+    draft = services.content_item_create(actor=m(world.a, "manager"), title="Draft", kind=Kind.TEXT)
+    live = approved(world, title="Live")
+    api_client.force_authenticate(world.a.employee)
+    assert api_client.post(f"{base(world)}/items/{draft.pk}/approve/").status_code == 403
+    assert api_client.get(f"{base(world)}/items/{draft.pk}/").status_code == 404
+    assert [r["id"] for r in api_client.get(f"{base(world)}/items/").json()["results"]] == [live.pk]
+    # Another tenant's member: 404 on the org.
+    api_client.force_authenticate(world.b.employee)
+    assert api_client.get(f"{base(world)}/items/{live.pk}/").status_code == 404
+
+
+def test_feed_api_with_cursor_and_constant_queries(
+    world, api_client, django_assert_max_num_queries
+):
+    for n in range(7):
+        approved(world, title=f"i{n}", captions=[("linkedin", "c")])
+    api_client.force_authenticate(world.a.employee)
+    with django_assert_max_num_queries(12):
+        resp = api_client.get(f"{base(world)}/feed/?page_size=5")
+    data = resp.json()
+    assert len(data["results"]) == 5 and data["next_cursor"]
+    assert data["results"][0]["shared_by_me"] is False and "colleagues_shared" in data["results"][0]
+    resp = api_client.get(f"{base(world)}/feed/?page_size=5&cursor={data['next_cursor']}")
+    assert len(resp.json()["results"]) == 2 and resp.json()["next_cursor"] is None
+    assert api_client.get(f"{base(world)}/feed/?cursor=garbage").status_code == 400
+
+
+def test_item_list_query_count(world, api_client, django_assert_max_num_queries):
+    for n in range(10):
+        approved(world, title=f"i{n}", captions=[("linkedin", "c")])
+    api_client.force_authenticate(world.a.user("manager"))
+    with django_assert_max_num_queries(12):
+        resp = api_client.get(f"{base(world)}/items/")
+    assert len(resp.json()["results"]) == 10
+
+
+def test_suggestion_flow_over_api(world, api_client):
+    api_client.force_authenticate(world.a.employee)
+    resp = api_client.post(
+        f"{base(world)}/suggestions/",
+        {"kind": "link", "url": "https://example.com/x", "note": "good"},
+        format="json",
+    )
+    assert resp.status_code == 201
+    sid = resp.json()["id"]
+    assert (
+        api_client.post(f"{base(world)}/suggestions/{sid}/accept/", {}, format="json").status_code
+        == 403
+    )
+    api_client.force_authenticate(world.a.user("manager"))
+    resp = api_client.post(
+        f"{base(world)}/suggestions/{sid}/decline/", {"reason": ""}, format="json"
+    )
+    assert resp.status_code == 400 and "reason" in resp.json()["errors"]
+    resp = api_client.post(
+        f"{base(world)}/suggestions/{sid}/accept/", {"title": "Accepted"}, format="json"
+    )
+    assert resp.status_code == 201
+    item = ContentItem.objects.get(pk=resp.json()["id"])
+    assert item.suggested_by == m(world.a, "employee") and item.status == Status.DRAFT
+    api_client.force_authenticate(world.a.employee)
+    assert (
+        api_client.get(f"{base(world)}/suggestions/").json()["results"][0]["status"] == "accepted"
+    )
+
+
+def test_search_api(world, api_client):
+    approved(world, title="Green energy report", captions=[("linkedin", "Solar panels everywhere")])
+    approved(world, title="Hiring")
+    api_client.force_authenticate(world.a.employee)
+    resp = api_client.get(f"{base(world)}/items/?q=solar")
+    assert [r["title"] for r in resp.json()["results"]] == ["Green energy report"]

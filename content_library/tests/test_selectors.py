@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from content_library import services
+from content_library.models import Kind
+from content_library.selectors import ItemFilters, feed_page, visible_items
+
+
+def m(tenant, role):
+    return tenant.members[role]
+
+
+def approved(world, tenant=None, **kw):
+    tenant = tenant or world.a
+    kw.setdefault("title", "Item")
+    kw.setdefault("kind", Kind.TEXT)
+    kw.setdefault("captions", [("linkedin", "Caption")])
+    item = services.content_item_create(actor=m(tenant, "manager"), **kw)
+    return services.content_item_approve(actor=m(tenant, "manager"), item=item)
+
+
+def titles(membership, **kw):
+    return [i.title for i in feed_page(membership=membership, page_size=50, **kw).items]
+
+
+def test_drafts_and_reviews_never_reach_the_feed(world):
+    services.content_item_create(actor=m(world.a, "manager"), title="Draft", kind=Kind.TEXT)
+    approved(world, title="Live")
+    assert titles(m(world.a, "employee")) == ["Live"]
+    assert titles(m(world.b, "employee")) == []
+
+
+def test_publish_and_expiry_windows(world):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        approved(
+            world,
+            title="Later",
+            publish_at=start + timedelta(days=1),
+            expires_at=start + timedelta(days=3),
+        )
+        approved(world, title="Now")
+        emp = m(world.a, "employee")
+        assert titles(emp) == ["Now"]
+    with time_machine.travel(start + timedelta(days=1, minutes=1), tick=False):
+        assert titles(emp) == ["Later", "Now"]
+    with time_machine.travel(start + timedelta(days=3, minutes=1), tick=False):
+        assert titles(emp) == ["Now"]
+
+
+def test_targeting_by_department_location_and_role(world):
+    emp = m(world.a, "employee")
+    emp.location = "Vilnius"
+    emp.save()
+    from tests.factories import DepartmentFactory
+
+    other_dept = DepartmentFactory(organization=world.a.org, name="Engineering")
+    approved(world, title="Everyone")
+    approved(world, title="Sales", departments=[world.a.department])
+    approved(world, title="Engineering", departments=[other_dept])
+    approved(world, title="Vilnius", locations=["vilnius"])
+    approved(world, title="Tallinn", locations=["Tallinn"])
+    approved(world, title="Managers", roles=["manager"])
+    approved(
+        world, title="Sales in Tallinn", departments=[world.a.department], locations=["Tallinn"]
+    )
+    assert sorted(titles(emp)) == ["Everyone", "Sales", "Vilnius"]
+    assert "Managers" in titles(m(world.a, "manager"))
+
+
+def test_language_variant_and_fallback_to_org_default(world):
+    emp = m(world.a, "employee")
+    en = approved(world, title="New office")
+    approved(world, title="Naujas biuras", language="lt", translation_of=en)
+    approved(world, title="Only English")
+    services.content_item_create(
+        actor=m(world.a, "manager"), title="Lt draft", kind=Kind.TEXT, language="lt"
+    )
+    et_only = approved(world, title="Eesti ainult", language="et")
+    assert sorted(titles(emp)) == ["New office", "Only English"]
+    emp.language = "lt"
+    emp.save()
+    assert sorted(titles(emp)) == ["Naujas biuras", "Only English"]
+    # Not the member's language nor the org default: skipped.
+    assert et_only.title not in titles(emp)
+
+
+def test_unapproved_variant_falls_back_to_default(world):
+    emp = m(world.a, "employee")
+    emp.language = "lt"
+    emp.save()
+    en = approved(world, title="English")
+    services.content_item_create(
+        actor=m(world.a, "manager"),
+        title="Lietuviškai",
+        kind=Kind.TEXT,
+        language="lt",
+        translation_of=en,
+    )
+    assert titles(emp) == ["English"]
+
+
+def test_feed_order_pinned_then_unshared_then_newest(world):
+    emp = m(world.a, "employee")
+    t0 = timezone.now()
+    items = {}
+    for n, title in enumerate(["old", "shared-new", "new", "pinned-old"]):
+        with time_machine.travel(t0 + timedelta(minutes=n), tick=False):
+            items[title] = approved(world, title=title, is_pinned=title.startswith("pinned"))
+    services.item_share_mark_record(item=items["shared-new"], membership=emp)
+    assert titles(emp) == ["pinned-old", "new", "old", "shared-new"]
+    page = feed_page(membership=emp)
+    assert page.items[3].shared_by_me is True
+
+
+def test_feed_cursor_walks_every_item_once(world):
+    emp = m(world.a, "employee")
+    t0 = timezone.now()
+    for n in range(13):
+        with time_machine.travel(t0 + timedelta(seconds=n % 4), tick=False):
+            item = approved(world, title=f"i{n}", is_pinned=n % 5 == 0, priority=n % 3)
+        if n % 4 == 0:
+            services.item_share_mark_record(item=item, membership=emp)
+    everything = titles(emp)
+    seen, cursor = [], None
+    while True:
+        page = feed_page(membership=emp, cursor=cursor, page_size=4)
+        seen += [i.title for i in page.items]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert seen == everything and len(seen) == 13
+
+
+def test_bad_cursor_is_a_value_error(world):
+    with pytest.raises(ValueError):
+        feed_page(membership=m(world.a, "employee"), cursor="not-a-cursor")
+
+
+@pytest.mark.parametrize("page_size", [5, 30])
+def test_feed_query_count_is_constant(world, page_size):
+    emp = m(world.a, "employee")
+    topic = services.topic_create(actor=m(world.a, "manager"), name="AI")
+    for n in range(32):
+        item = approved(
+            world, title=f"item {n}", topics=[topic], captions=[("linkedin", "a"), ("x", "b")]
+        )
+        if n % 3 == 0:
+            services.item_share_mark_record(item=item, membership=emp)
+    emp = type(emp).objects.select_related("organization").get(pk=emp.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        page = feed_page(membership=emp, page_size=page_size)
+        for item in page.items:
+            list(item.captions.all()), list(item.images.all()), list(item.topics.all())
+    assert len(page.items) == page_size
+    assert len(ctx.captured_queries) == 4  # items + captions + images + topics
+
+
+def test_filters_and_search_on_feed(world):
+    emp = m(world.a, "employee")
+    approved(
+        world,
+        title="Hiring engineers",
+        category="recruiting",
+        captions=[("linkedin", "Join our team in Kaunas")],
+    )
+    approved(world, title="Quarterly results", category="company_news")
+    assert titles(emp, filters=ItemFilters(category="recruiting")) == ["Hiring engineers"]
+    assert titles(emp, filters=ItemFilters(q="kaunas")) == ["Hiring engineers"]
+    assert titles(emp, filters=ItemFilters(q="results quarterly")) == ["Quarterly results"]
+    assert titles(emp, filters=ItemFilters(q="nothing-like-this")) == []
+
+
+def test_visible_items_excludes_archived(world):
+    item = approved(world, title="Gone")
+    services.content_item_archive(actor=m(world.a, "manager"), item=item)
+    assert not visible_items(membership=m(world.a, "employee")).exists()

@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from advocacy.models import AuditLogEntry
+from guidelines import selectors, services
+from guidelines.models import DocumentKind, PolicyAcknowledgement, PolicyVersion, RuleKind
+
+from .conftest import png_upload
+
+
+def test_document_starts_with_a_draft_version(world):
+    document = services.policy_document_create(
+        organization=world.a.org,
+        actor=world.a.admin,
+        kind=DocumentKind.FAQ,
+        title="Dažni klausimai",
+        body_markdown="Q?",
+    )
+    assert document.slug == "dazni-klausimai"
+    [version] = document.versions.all()
+    assert version.number == 1 and not version.is_published
+    assert AuditLogEntry.objects.filter(
+        organization=world.a.org, action="policy_document.created"
+    ).exists()
+    # Same title again: a distinct address.
+    again = services.policy_document_create(
+        organization=world.a.org,
+        actor=world.a.admin,
+        kind=DocumentKind.FAQ,
+        title="Dažni klausimai",
+    )
+    assert again.slug == "dazni-klausimai-2"
+
+
+def test_slugs_are_unique_per_organization_only(world):
+    a = services.policy_document_create(
+        organization=world.a.org, actor=world.a.admin, kind="faq", title="FAQ"
+    )
+    b = services.policy_document_create(
+        organization=world.b.org, actor=world.b.admin, kind="faq", title="FAQ"
+    )
+    assert a.slug == b.slug == "faq"
+
+
+def test_invalid_document_input_is_a_validation_error(world):
+    with pytest.raises(ValidationError) as exc:
+        services.policy_document_create(
+            organization=world.a.org, actor=world.a.admin, kind="memo", title=" "
+        )
+    assert set(exc.value.message_dict) == {"kind", "title"}
+
+
+def test_publish_renders_and_freezes_the_version(world, policy):
+    version = policy.versions.get()
+    assert version.is_published
+    assert "<h1>Share with care</h1>" in version.rendered_html
+    with pytest.raises(ValidationError):
+        services.policy_version_update(version=version, actor=world.a.admin, body_markdown="x")
+    with pytest.raises(ValidationError):
+        services.policy_version_publish(version=version, actor=world.a.admin)
+    version.body_markdown = "sneaky"
+    with pytest.raises(TypeError):
+        version.save()
+    fresh = PolicyVersion.objects.get(pk=version.pk)
+    assert fresh.body_markdown.startswith("# Share with care")
+
+
+def test_editing_after_publish_makes_a_new_draft(world, policy):
+    draft = services.policy_version_draft_save(
+        document=policy, actor=world.a.admin, body_markdown="v2 text"
+    )
+    assert draft.number == 2 and not draft.is_published
+    same = services.policy_version_draft_save(
+        document=policy, actor=world.a.admin, body_markdown="v2 text, edited"
+    )
+    assert same.pk == draft.pk and same.body_markdown == "v2 text, edited"
+    assert selectors.policy_version_latest_published(document=policy).number == 1
+    assert selectors.policy_version_draft(document=policy).pk == draft.pk
+
+
+def test_empty_draft_cannot_be_published(world):
+    document = services.policy_document_create(
+        organization=world.a.org, actor=world.a.admin, kind="policy", title="P"
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.policy_version_publish(version=document.versions.get(), actor=world.a.admin)
+    assert "body_markdown" in exc.value.message_dict
+
+
+def test_acknowledgement_gate(world, policy):
+    member = world.a.members["employee"]
+    v1 = policy.versions.get()
+    assert selectors.policy_acknowledgement_required(membership=member) == v1
+    services.policy_acknowledge(membership=member, version=v1)
+    services.policy_acknowledge(membership=member, version=v1)  # idempotent
+    assert PolicyAcknowledgement.objects.filter(membership=member).count() == 1
+    assert selectors.policy_acknowledgement_required(membership=member) is None
+
+    # A new version without re-acknowledgement: nothing to do.
+    v2 = services.policy_version_draft_save(
+        document=policy, actor=world.a.admin, body_markdown="v2"
+    )
+    services.policy_version_publish(version=v2, actor=world.a.admin)
+    assert selectors.policy_acknowledgement_required(membership=member) is None
+
+    # A version marked "requires re-acknowledgement": the latest must be accepted.
+    v3 = services.policy_version_draft_save(
+        document=policy, actor=world.a.admin, body_markdown="v3"
+    )
+    services.policy_version_publish(
+        version=v3, actor=world.a.admin, requires_reacknowledgement=True
+    )
+    v4 = services.policy_version_draft_save(
+        document=policy, actor=world.a.admin, body_markdown="v4"
+    )
+    services.policy_version_publish(version=v4, actor=world.a.admin)
+    required = selectors.policy_acknowledgement_required(membership=member)
+    assert required is not None and required.pk == v4.pk
+    with pytest.raises(ValidationError):
+        services.policy_acknowledge(membership=member, version=v3)  # not the latest
+    services.policy_acknowledge(membership=member, version=v4)
+    assert selectors.policy_acknowledgement_required(membership=member) is None
+
+
+def test_new_member_must_accept_even_without_reacknowledgement(world, policy):
+    v2 = services.policy_version_draft_save(
+        document=policy, actor=world.a.admin, body_markdown="v2"
+    )
+    services.policy_version_publish(version=v2, actor=world.a.admin)
+    manager = world.a.members["manager"]
+    assert selectors.policy_acknowledgement_required(membership=manager).pk == v2.pk
+
+
+def test_only_policies_gate_and_only_published_ones(world):
+    services.policy_document_create(
+        organization=world.a.org, actor=world.a.admin, kind="faq", title="FAQ", body_markdown="x"
+    )
+    services.policy_document_create(
+        organization=world.a.org, actor=world.a.admin, kind="policy", title="Draft policy"
+    )
+    member = world.a.members["employee"]
+    assert selectors.policy_acknowledgement_required(membership=member) is None
+
+
+def test_gate_is_two_queries(world, policy, django_assert_num_queries):
+    member = world.a.members["employee"]
+    with django_assert_num_queries(2):
+        selectors.policy_acknowledgement_required(membership=member)
+
+
+def test_acknowledging_another_tenants_version_is_refused(world, policy):
+    with pytest.raises(ValidationError):
+        services.policy_acknowledge(
+            membership=world.b.members["employee"], version=policy.versions.get()
+        )
+
+
+def test_acknowledgement_time_is_recorded(world, policy):
+    with time_machine.travel("2026-03-01 09:00:00+00:00", tick=False):
+        ack = services.policy_acknowledge(
+            membership=world.a.members["employee"], version=policy.versions.get()
+        )
+    assert ack.acknowledged_at.isoformat() == "2026-03-01T09:00:00+00:00"
+
+
+def test_image_upload_validates_and_stores_under_the_organization(world, policy):
+    image = services.policy_image_upload(
+        document=policy, actor=world.a.admin, upload=png_upload(), alt_text="Logo"
+    )
+    assert image.image.name.startswith(f"guidelines/{world.a.org.pk}/")
+    assert image.image.name.endswith(".png")
+    assert (image.width, image.height) == (4, 3)
+    assert image.markdown_snippet == f"![Logo]({image.image.url})"
+    html = services.render_markdown(image.markdown_snippet, organization=world.a.org)
+    assert f'src="{image.image.url}"' in html
+    services.policy_image_delete(image=image, actor=world.a.admin)
+
+
+def test_image_upload_refuses_non_images(world, policy):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("evil.png", b"<script>alert(1)</script>", content_type="image/png")
+    with pytest.raises(ValidationError) as exc:
+        services.policy_image_upload(document=policy, actor=world.a.admin, upload=fake)
+    assert "image" in exc.value.message_dict
+
+
+def test_image_upload_refuses_huge_dimensions(world, policy):
+    with pytest.raises(ValidationError):
+        services.policy_image_upload(
+            document=policy, actor=world.a.admin, upload=png_upload(size=(7000, 1))
+        )
+
+
+# --- Rules -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "error_field"),
+    [
+        ({"kind": RuleKind.BANNED_TERM, "pattern": "  "}, "pattern"),
+        ({"kind": RuleKind.BRAND_SPELLING, "pattern": "Acme"}, "replacement"),
+        (
+            {"kind": RuleKind.BRAND_SPELLING, "pattern": "Acme", "replacement": "Acme"},
+            "replacement",
+        ),
+        ({"kind": RuleKind.MAX_LENGTH}, "max_length"),
+        ({"kind": RuleKind.BANNED_TERM, "pattern": "x", "networks": ["myspace"]}, "networks"),
+        ({"kind": "nonsense", "pattern": "x"}, "kind"),
+        ({"kind": RuleKind.BANNED_TERM, "pattern": "x", "severity": "panic"}, "severity"),
+        ({"kind": RuleKind.CONFIDENTIAL_PATTERN, "pattern": "(unclosed"}, "pattern"),
+    ],
+)
+def test_rule_validation(world, fields, error_field):
+    fields.setdefault("severity", "warn")
+    with pytest.raises(ValidationError) as exc:
+        services.guideline_rule_create(organization=world.a.org, actor=world.a.admin, **fields)
+    assert error_field in exc.value.message_dict
+
+
+def test_rule_changes_are_audited(world):
+    rule = services.guideline_rule_create(
+        organization=world.a.org,
+        actor=world.a.admin,
+        kind=RuleKind.BANNED_TERM,
+        pattern=" konkurentai ",
+        severity="block",
+    )
+    assert rule.pattern == "konkurentai"
+    services.guideline_rule_delete(rule=rule, actor=world.a.admin)
+    actions = list(
+        AuditLogEntry.objects.filter(organization=world.a.org, target_type="guidelinerule")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["guideline_rule.created", "guideline_rule.deleted"]
