@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "guidelines",
     "campaigns",
     "analytics",
+    "social",
 ]
 
 MIDDLEWARE = [
@@ -311,3 +312,42 @@ CONTENT_IMAGE_MAX_BYTES = env.int("CONTENT_IMAGE_MAX_BYTES", default=5 * 1024 * 
 # SSRF guard (advocacy/safe_http.py): loopback is refused unless a test overrides this; it is
 # never read from the environment and is ignored outside DEBUG and the test settings.
 SAFE_HTTP_ALLOW_LOOPBACK_FOR_TESTS = False
+
+# --- Social networks (see ../shared/design/SOCIAL_APIS.md and README) ----------
+# Every base URL and API version is configuration. With SOCIAL_SANDBOX_URL set (the demo
+# and the tests), every base points into the project's sandbox (social_sandbox/).
+SOCIAL_SANDBOX_URL = env.str("SOCIAL_SANDBOX_URL", default="")
+_NETWORK_BASE_DEFAULTS = {
+    "LINKEDIN_API_BASE": "https://api.linkedin.com",
+    "LINKEDIN_OAUTH_BASE": "https://www.linkedin.com/oauth",
+    "META_GRAPH_BASE": "https://graph.facebook.com",
+    "INSTAGRAM_GRAPH_BASE": "https://graph.instagram.com",
+    "INSTAGRAM_OAUTH_BASE": "https://api.instagram.com",
+    "INSTAGRAM_WWW_BASE": "https://www.instagram.com",
+    "FACEBOOK_WWW_BASE": "https://www.facebook.com",
+}
+if SOCIAL_SANDBOX_URL:
+    from social_sandbox.mapping import bases as _sandbox_bases
+
+    _NETWORK_BASE_DEFAULTS = _sandbox_bases(SOCIAL_SANDBOX_URL)
+NETWORK_BASES = {
+    name: env.str(name, default=default) for name, default in _NETWORK_BASE_DEFAULTS.items()
+}
+LINKEDIN_API_VERSION = env.str("LINKEDIN_API_VERSION", default="202610")
+META_GRAPH_VERSION = env.str("META_GRAPH_VERSION", default="v24.0")
+_SANDBOX_CLIENT = (
+    ("chorus-sandbox-client", "chorus-sandbox-secret") if SOCIAL_SANDBOX_URL else ("", "")
+)
+LINKEDIN_CLIENT_ID = env.str("LINKEDIN_CLIENT_ID", default=_SANDBOX_CLIENT[0])
+LINKEDIN_CLIENT_SECRET = env.str("LINKEDIN_CLIENT_SECRET", default=_SANDBOX_CLIENT[1])
+INSTAGRAM_APP_ID = env.str("INSTAGRAM_APP_ID", default=_SANDBOX_CLIENT[0])
+INSTAGRAM_APP_SECRET = env.str("INSTAGRAM_APP_SECRET", default=_SANDBOX_CLIENT[1])
+META_APP_ID = env.str("META_APP_ID", default=_SANDBOX_CLIENT[0])
+META_APP_SECRET = env.str("META_APP_SECRET", default=_SANDBOX_CLIENT[1])
+SOCIAL_HTTP_TIMEOUT = env.float("SOCIAL_HTTP_TIMEOUT", default=10.0)
+# Fernet keys (comma-separated, newest first) for network tokens at rest; unset = derived from SECRET_KEY.
+TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", default=[])
+# Public base of tracked links (/s/<code>); defaults to SITE_URL.
+TRACKED_LINK_BASE_URL = env.str("TRACKED_LINK_BASE_URL", default=SITE_URL)
+# Salt for the hash that stands in for a clicker's IP address.
+CLICK_HASH_SALT = env.str("CLICK_HASH_SALT", default=SECRET_KEY)

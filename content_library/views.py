@@ -140,6 +140,7 @@ class ItemDetailView(OrgPageView):
             captions_by_network=captions_by_network,
             reminders=selectors.guideline_reminders(item=item),
             policy_pending=policy_acknowledgement_required(membership=self.membership),
+            preview_poll_next=_next_preview_poll(request),
             share_mark=selectors.share_mark_of(item=item, membership=self.membership),
             can_manage=self.can(Capability.MANAGE_CONTENT),
             can_approve=self.can(Capability.APPROVE_CONTENT),
@@ -149,6 +150,16 @@ class ItemDetailView(OrgPageView):
             ctx["variants"] = selectors.language_variants(item=item)
             ctx["return_form"] = ReturnForm()
         return render(request, "content_library/item_detail.html", ctx)
+
+
+#: While a link preview is being fetched the item page re-reads its preview card every two
+#: seconds (htmx), at most this many times, so a stalled worker does not poll forever.
+PREVIEW_POLLS = 30
+
+
+def _next_preview_poll(request: HttpRequest) -> int | None:
+    done = max(_int(request.GET.get("poll"), 0), 0)
+    return done + 1 if done < PREVIEW_POLLS else None
 
 
 class LibraryView(OrgPageView):

@@ -27,6 +27,7 @@ GLOBAL_MODELS = {
     "advocacy.User",  # a person may belong to several organizations
     "advocacy.Organization",  # the tenant itself
     "advocacy.ApiToken",  # personal; the organization still comes from the URL
+    "social.NetworkAccount",  # a person's network account, whichever organizations they work for
 }
 
 PROJECT_DIR = Path(settings.BASE_DIR).resolve()

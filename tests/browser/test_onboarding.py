@@ -2,67 +2,26 @@
 their e-mail, invites a colleague; the colleague accepts in another browser, switches
 the interface to Lithuanian and sees the employee home in Lithuanian.
 
-Runs headless Chromium through Playwright against pytest-django's live server. Without
+Runs headless Chromium through Playwright against pytest-django's live server (the
+``browser`` and ``eager_celery`` fixtures are in tests/browser/conftest.py). Without
 /usr/bin/chromium the test is skipped, unless CHORUS_REQUIRE_BROWSER=1 makes that a failure.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
+from .support import VIEWPORT, screenshots_dir
+
 ADMIN_PASSWORD = "Rye-Bread-Vilnius-42"
 COLLEAGUE_PASSWORD = "Amber-Coast-Klaipeda-7"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)."
-        if os.environ.get("CHORUS_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + " CHORUS_REQUIRE_BROWSER=1 requires it.")
-        pytest.skip(reason)
-    # Playwright's sync API runs an event loop in this thread; the test itself only
-    # reads the mail outbox, and the live server answers from its own thread.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def eager_celery(settings) -> Iterator[None]:
-    """Invitation e-mails go out through Celery; here they run in the server's thread."""
-    from advocacy.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 def _path_of_link(body: str, fragment: str) -> str:
@@ -83,7 +42,7 @@ def test_signup_invite_accept_and_switch_to_lithuanian(browser, live_server, eag
     base = live_server.url
 
     # 1. The admin signs up and creates the organization.
-    admin_ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    admin_ctx = browser.new_context(viewport=VIEWPORT)
     page = admin_ctx.new_page()
     page.goto(f"{base}/accounts/signup/")
     page.get_by_label("Your name").fill("Rasa Petraitė")
@@ -111,7 +70,7 @@ def test_signup_invite_accept_and_switch_to_lithuanian(browser, live_server, eag
     admin_ctx.close()
 
     # 4. The colleague opens the link in their own browser and sets name and password.
-    colleague_ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    colleague_ctx = browser.new_context(viewport=VIEWPORT)
     page = colleague_ctx.new_page()
     page.goto(base + accept)
     page.fill('[name="name"]', "Jonas Jonaitis")
@@ -131,8 +90,7 @@ def test_signup_invite_accept_and_switch_to_lithuanian(browser, live_server, eag
     assert page.locator("html").get_attribute("lang") == "lt"
     assert "Jūsų ambasadorių programa" in home.inner_text()
     assert "Atsijungti" in page.content()  # "Sign out" in the account menu
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "employee-home-lt.png"), full_page=True)
+    page.screenshot(path=str(screenshots_dir() / "employee-home-lt.png"), full_page=True)
 
     # 6. The same page holds up on a small phone.
     page.set_viewport_size({"width": 360, "height": 740})
@@ -140,5 +98,5 @@ def test_signup_invite_accept_and_switch_to_lithuanian(browser, live_server, eag
     assert page.locator('[data-testid="employee-home"]').is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways at 360px ({width}px wide)"
-    page.screenshot(path=str(SCREENSHOTS / "employee-home-lt-360.png"), full_page=True)
+    page.screenshot(path=str(screenshots_dir() / "employee-home-lt-360.png"), full_page=True)
     colleague_ctx.close()

@@ -1,0 +1,5 @@
+"""API of the social app under /api/v1/orgs/<org_slug>/ (shares)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""One connector per network behind one interface (see ``base``); ``registry`` picks one."""

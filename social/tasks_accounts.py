@@ -1,0 +1,3 @@
+"""Celery tasks: accounts."""
+
+__all__: list[str] = []

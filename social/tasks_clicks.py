@@ -1,0 +1,3 @@
+"""Celery tasks: clicks."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Celery tasks: metrics."""
+
+__all__: list[str] = []

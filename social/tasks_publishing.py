@@ -1,0 +1,3 @@
+"""Celery tasks: publishing."""
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""Pages of the social app under /o/<org_slug>/ (shares)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
