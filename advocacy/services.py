@@ -159,7 +159,7 @@ def member_update(
     _check_same_org(organization, membership)
     membership = (
         Membership.objects.for_org(organization)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("user", "department")
         .get(pk=membership.pk)
     )
@@ -246,7 +246,7 @@ def member_deactivate(
     _check_same_org(organization, membership)
     membership = (
         Membership.objects.for_org(organization)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("user")
         .get(pk=membership.pk)
     )
@@ -280,7 +280,7 @@ def member_reactivate(
     _check_same_org(organization, membership)
     membership = (
         Membership.objects.for_org(organization)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("user")
         .get(pk=membership.pk)
     )
@@ -823,7 +823,7 @@ _STATUS_MESSAGES = {
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Join the organization: a new membership, or the old one reactivated."""
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organization", "department")
         .get(pk=invitation.pk)
     )
