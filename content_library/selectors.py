@@ -408,11 +408,27 @@ def sources_due(*, now: datetime | None = None, every_minutes: int = 30) -> Quer
 
 
 def guideline_reminders(*, item: ContentItem) -> list[dict[str, Any]]:
-    """Findings of the organization's guidelines on the item's suggested captions."""
+    """What the organization's guidelines say about the item's suggested captions, once
+    per network and message (three LinkedIn alternatives missing the same hashtag make
+    one reminder), blocking ones first. Each: ``network`` (label), ``severity``,
+    ``message``, ``suggestion``."""
     from .services import caption_findings
 
-    out = []
+    seen: set[tuple[str, str, str, str]] = set()
+    out: list[dict[str, Any]] = []
     for caption, findings in caption_findings(item):
-        if findings:
-            out.append({"caption": caption, "findings": findings})
+        for f in findings:
+            key = (caption.network, f.severity, f.message, f.suggestion or "")
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(
+                {
+                    "network": Network(caption.network).label,
+                    "severity": f.severity,
+                    "message": f.message,
+                    "suggestion": f.suggestion,
+                }
+            )
+    out.sort(key=lambda r: r["severity"] != "block")
     return out

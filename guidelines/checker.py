@@ -285,6 +285,10 @@ def compiled_rules(organization: Organization) -> _Compiled:
 # --- The check -----------------------------------------------------------------
 
 
+#: Characters that start a hashtag or a mention.
+_TAG_MARKS = frozenset("#@")
+
+
 def _right_form_at(text: str, start: int, right: str) -> bool:
     """The right spelling is already written here as whole words ("Telia Company" for the
     rule Telia -> Telia Company), not merely a prefix of a longer word ("Acmee")."""
@@ -311,13 +315,18 @@ def _term_findings(
             if per_rule.get(rule.id, 0) >= MAX_FINDINGS_PER_RULE:
                 continue
             if rule.kind == RuleKind.BRAND_SPELLING:
-                if original == rule.replacement or _right_form_at(text, start, rule.replacement):
+                right = rule.replacement
+                if start > 0 and text[start - 1] in _TAG_MARKS:
+                    # A hashtag or mention cannot hold spaces: "#BaltijosPienas" is the
+                    # right form of "Baltijos Pienas" there.
+                    right = "".join(right.split())
+                if original == right or _right_form_at(text, start, right):
                     continue
                 message = rule.message or _("Write “%(right)s”, not “%(wrong)s”.") % {
-                    "right": rule.replacement,
+                    "right": right,
                     "wrong": original,
                 }
-                suggestion: str | None = rule.replacement
+                suggestion: str | None = right
             else:
                 message = rule.message or _("“%(term)s” is not allowed in captions.") % {
                     "term": original

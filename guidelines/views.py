@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from advocacy.networks import MAX_CAPTION_LENGTH
+from advocacy.networks import MAX_CAPTION_LENGTH, Network
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView, access_by_id
 
@@ -417,7 +417,10 @@ class RuleListView(GuidelinesPageView):
         return render(
             request,
             "guidelines/rule_list.html",
-            self.get_context_data(rules=rules, limits=MAX_CAPTION_LENGTH),
+            self.get_context_data(
+                rules=rules,
+                limits=[(Network(n).label, limit) for n, limit in MAX_CAPTION_LENGTH.items()],
+            ),
         )
 
 

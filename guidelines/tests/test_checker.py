@@ -155,6 +155,19 @@ def test_brand_spelling_not_flagged_inside_the_right_form(world, rule_factory):
     assert len(check_caption(world.a.org, "linkedin", "Telia grows")) == 1
 
 
+def test_brand_spelling_in_a_hashtag_or_mention_wants_the_form_without_spaces(world, rule_factory):
+    rule_factory(
+        kind=RuleKind.BRAND_SPELLING, pattern="BaltijosPienas", replacement="Baltijos Pienas"
+    )
+    assert (
+        check_caption(world.a.org, "linkedin", "Sveiki iš #BaltijosPienas ir @BaltijosPienas") == []
+    )
+    text = "Sveiki iš #baltijospienas, BaltijosPienas"
+    first, second = check_caption(world.a.org, "linkedin", text)
+    assert (first.suggestion, second.suggestion) == ("BaltijosPienas", "Baltijos Pienas")
+    assert apply_fix(text, first) == "Sveiki iš #BaltijosPienas, BaltijosPienas"
+
+
 def test_apply_fix_refuses_findings_without_suggestion():
     finding = Finding(1, "banned_term", "block", "no", 0, 2, None)
     with pytest.raises(ValueError):

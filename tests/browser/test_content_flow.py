@@ -2,7 +2,8 @@
 pages, its link preview arrives from a real Celery worker, the manager approves it; an
 employee finds it in the feed, opens it, is sent to read and accept the social-media
 policy and comes back; then the live caption checker flags a banned Lithuanian term typed
-without its diacritics as blocking and fixes a misspelled brand name with one click.
+without its diacritics as blocking (the caption cannot be copied for sharing) and fixes a
+misspelled brand name with one click; the clean caption is copied with the link.
 
 The link points at a page of a local web site on 127.0.0.1 with OpenGraph tags (the SSRF
 guard lets loopback through only under the test flag). The preview is fetched by a real
@@ -121,17 +122,19 @@ def test_link_item_preview_approval_feed_policy_and_live_checker(
     # 4. An employee, in their own browser, finds it in the feed.
     employee_ctx, page = log_in(browser, base, world.a.employee.email, password)
     page.goto(f"{base}/o/{org}/feed/")
-    card = page.locator("#feed-cards .cl-card", has_text="Acme ovens go fully electric")
+    card = page.locator("#feed-cards .cl-card", has_text="Our ovens go electric")
     card.wait_for()
+    assert "Every Acme bakery in the Baltics" in card.inner_text()  # from the preview
     assert "Proud of the Acme bakers." in card.inner_text()
+    assert card.locator("img").get_attribute("src") == f"{loopback_site.base}/og-image.png"
     page.screenshot(path=str(shots / "content-feed-employee.png"), full_page=True)
-    card.get_by_role("link", name="Acme ovens go fully electric").click()
+    card.get_by_role("link", name="Our ovens go electric", exact=True).click()
     page.wait_for_url(f"{base}{item_path}")
 
     # 5. The item page asks them to read and accept the policy first; they do, and come back.
     pending = page.get_by_test_id("policy-pending")
     assert pending.is_visible()
-    pending.get_by_role("link", name=re.compile("Social media policy")).click()
+    pending.get_by_role("link", name="Read the policy").click()
     page.wait_for_url(re.compile(r".*/guidelines/\d+/\?next="))
     assert "Keep customer names and unreleased products private." in page.inner_text("main")
     page.get_by_role("button", name="I have read and accept").click()
@@ -160,4 +163,28 @@ def test_link_item_preview_approval_feed_policy_and_live_checker(
     assert findings.locator('[data-kind="banned_term"]').is_visible()
     assert findings.locator("[data-blocking]").get_attribute("data-blocking") == "true"
     page.screenshot(path=str(shots / "content-item-fixed.png"), full_page=True)
+
+    # 8. While a "Must fix" finding stands, the caption is not copied for sharing.
+    own = page.locator("form[aria-label='Your own caption']")
+    own.get_by_role("button", name="Copy caption and link").click()
+    assert "Fix the problems marked" in own.locator("[role=status]").inner_text()
+
+    # 9. Without the banned term the caption is clean and goes to the clipboard with the link.
+    caption.fill("")
+    caption.press_sequentially("Big news from Acme: fresh bread on the menu!", delay=15)
+    findings.get_by_text("No problems found.").wait_for()
+    employee_ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    own.get_by_role("button", name="Copy caption and link").click()
+    own.locator("[role=status]", has_text="Copied.").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"Big news from Acme: fresh bread on the menu!\n\n{article_url}"
+
+    # 10. The item page and the feed hold up on a small phone.
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in (item_path, f"/o/{org}/feed/"):
+        page.goto(base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} scrolls sideways at 360px ({width}px wide)"
+    page.goto(base + item_path)
+    page.screenshot(path=str(shots / "content-item-360.png"), full_page=True)
     employee_ctx.close()
