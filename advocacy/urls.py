@@ -54,6 +54,7 @@ org_urlpatterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("s/", include("social.urls_public")),
     path("accounts/", include("allauth.urls")),
     path("account/", views_account.profile, name="account_profile"),

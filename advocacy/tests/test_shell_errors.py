@@ -90,3 +90,9 @@ def test_error_pages_are_translated(client, world):
     assert resp.status_code == 404
     assert 'lang="lt"' in resp.content.decode()
     assert "We could not find that page" not in resp.content.decode()
+
+
+def test_favicon_ico_points_at_the_static_icon(client):
+    resp = client.get("/favicon.ico")
+    assert resp.status_code == 301
+    assert resp["Location"].endswith("img/favicon.svg")
