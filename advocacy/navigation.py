@@ -16,35 +16,57 @@ class NavEntry:
     label: str
     url_name: str
     capability: Capability | None
+    #: Entries with a group are shown together under one disclosure menu, so an admin's
+    #: bar stays one row; the employee's everyday pages stay at the top level.
+    group: str = ""
+
+
+#: Menu labels, in display order.
+GROUPS: dict[str, str] = {
+    "content": _("Content"),
+    "people": _("People"),
+    "settings": _("Settings"),
+}
 
 
 NAV: list[NavEntry] = [
     NavEntry(_("Home"), "org_home", None),
     NavEntry(_("Feed"), "content_feed", Capability.VIEW_FEED),
+    NavEntry(_("My shares"), "shares_mine", Capability.SHARE_CONTENT),
+    NavEntry(_("My networks"), "networks_mine", None),
     NavEntry(_("Suggest"), "content_suggest", Capability.SUGGEST_CONTENT),
-    NavEntry(_("Library"), "content_library", Capability.MANAGE_CONTENT),
-    NavEntry(_("Review queue"), "content_review_queue", Capability.MANAGE_CONTENT),
-    NavEntry(_("Sources"), "content_sources", Capability.MANAGE_CONTENT),
-    NavEntry(_("Members"), "members_list", Capability.VIEW_MEMBERS),
-    NavEntry(_("Invitations"), "invitations_list", Capability.MANAGE_MEMBERS),
-    NavEntry(_("Departments"), "departments_list", Capability.MANAGE_DEPARTMENTS),
-    NavEntry(_("Audit log"), "audit_log", Capability.VIEW_AUDIT_LOG),
+    NavEntry(_("Library"), "content_library", Capability.MANAGE_CONTENT, "content"),
+    NavEntry(_("Review queue"), "content_review_queue", Capability.MANAGE_CONTENT, "content"),
+    NavEntry(_("Sources"), "content_sources", Capability.MANAGE_CONTENT, "content"),
+    NavEntry(_("Members"), "members_list", Capability.VIEW_MEMBERS, "people"),
+    NavEntry(_("Invitations"), "invitations_list", Capability.MANAGE_MEMBERS, "people"),
+    NavEntry(_("Departments"), "departments_list", Capability.MANAGE_DEPARTMENTS, "people"),
+    NavEntry(_("Network health"), "networks_health", Capability.MANAGE_NETWORKS, "settings"),
+    NavEntry(_("Audit log"), "audit_log", Capability.VIEW_AUDIT_LOG, "settings"),
     NavEntry(_("Guidelines"), "guidelines_documents", None),
-    NavEntry(_("Caption rules"), "guidelines_rules", Capability.MANAGE_GUIDELINES),
+    NavEntry(_("Caption rules"), "guidelines_rules", Capability.MANAGE_GUIDELINES, "settings"),
 ]
 
 
 def navigation_for(membership: Membership, current_path: str) -> list[dict[str, object]]:
-    items = []
+    """Top-level entries, then one menu per group (``{"label", "children", "active"}``)."""
+    slug = membership.organization.slug
+    top: list[dict[str, object]] = []
+    grouped: dict[str, list[dict[str, object]]] = {}
     for entry in NAV:
         if entry.capability is not None and not has_capability(membership, entry.capability):
             continue
         try:
-            url = reverse(entry.url_name, kwargs={"org_slug": membership.organization.slug})
+            url = reverse(entry.url_name, kwargs={"org_slug": slug})
         except NoReverseMatch:
             continue
-        active = current_path == url or (
-            url != f"/o/{membership.organization.slug}/" and current_path.startswith(url)
-        )
-        items.append({"label": entry.label, "url": url, "active": active})
-    return items
+        active = current_path == url or (url != f"/o/{slug}/" and current_path.startswith(url))
+        item = {"label": entry.label, "url": url, "active": active}
+        (grouped.setdefault(entry.group, []) if entry.group else top).append(item)
+    for key, label in GROUPS.items():
+        children = grouped.get(key)
+        if children:
+            top.append(
+                {"label": label, "children": children, "active": any(c["active"] for c in children)}
+            )
+    return top

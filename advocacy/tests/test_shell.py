@@ -181,3 +181,22 @@ def test_hr_sees_members_but_not_administration(client, world):
 def test_manager_home_is_not_the_employee_home(client, world):
     html = _home(client, world.a, Role.MANAGER).content.decode()
     assert 'data-testid="manager-home"' in html
+
+
+def test_admin_navigation_groups_management_pages_into_menus(client, world):
+    html = _home(client, world.a, Role.ADMIN).content.decode()
+    nav = re.search(r'<nav class="mainnav".*?</nav>', html, re.S).group(0)
+    menus = re.findall(
+        r'<details class="menu navmenu"><summary[^>]*>(.*?)</summary>(.*?)</details>', nav, re.S
+    )
+    labels = dict(menus)
+    assert set(labels) >= {"People", "Settings"}
+    assert 'href="/o/acme/members/"' in labels["People"]
+    assert 'href="/o/acme/audit-log/"' in labels["Settings"]
+
+
+def test_open_menu_is_marked_active_on_a_page_it_holds(client, world):
+    client.force_login(world.a.admin)
+    html = client.get(f"/o/{world.a.org.slug}/members/").content.decode()
+    assert '<summary class="active">People</summary>' in html
+    assert f'href="/o/{world.a.org.slug}/members/" aria-current="page"' in html
