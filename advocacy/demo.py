@@ -432,10 +432,11 @@ def demo_app_seeders() -> list[tuple[str, Callable[..., Any]]]:
 
 
 @transaction.atomic
-def demo_seed(*, site_url: str) -> DemoResult:
-    """The core demo, then every app's ``demo.seed()`` for each demo organization."""
+def demo_seed(*, site_url: str, with_apps: bool = True) -> DemoResult:
+    """The core demo, then (unless ``with_apps`` is off) every app's ``demo.seed()`` for
+    each demo organization."""
     result = demo_core_seed(site_url=site_url)
-    for _label, seed in demo_app_seeders():
+    for _label, seed in demo_app_seeders() if with_apps else []:
         for org, members in result.organizations.values():
             seed(organization=org, members=members)
     return result

@@ -49,12 +49,14 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "advocacy",
     "content_library",
     "guidelines",
     "campaigns",
     "analytics",
     "social",
+    "social.providers",  # allauth providers: Instagram Login, Facebook pages
 ]
 
 MIDDLEWARE = [
@@ -166,6 +168,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "content_library.tasks.feed_sources_import_due",
         "schedule": 1800.0,
     },
+    "social-clicks-drain": {"task": "social.tasks.clicks_drain", "schedule": 15.0},
+    "social-metrics-refresh-due": {"task": "social.tasks.metrics_refresh_due", "schedule": 300.0},
+    "social-publish-due-scheduled": {
+        "task": "social.tasks.publish_due_scheduled",
+        "schedule": 60.0,
+    },
+    "social-accounts-refresh-expiring": {
+        "task": "social.tasks.accounts_refresh_expiring",
+        "schedule": 3600.0,
+    },
+    "social-accounts-warn-expiring": {
+        "task": "social.tasks.accounts_warn_expiring",
+        "schedule": 6 * 3600.0,
+    },
 }
 
 # --- Auth and accounts (django-allauth) --------------------------------------
@@ -200,8 +216,13 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/h/ip,3/h/key",
     "confirm_email": "3/10m/key",
 }
+# Network logins only connect accounts (social/oauth.py); tokens go encrypted into
+# social.NetworkAccount, never into allauth's plain-text SocialToken.
 SOCIALACCOUNT_STORE_TOKENS = False
-SOCIALACCOUNT_PROVIDERS: dict = {}
+SOCIALACCOUNT_ADAPTER = "social.oauth.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# SOCIALACCOUNT_PROVIDERS (the network apps) is set with the network bases below.
 
 # --- E-mail ------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -273,6 +294,8 @@ SPECTACULAR_SETTINGS = {
         "SuggestionStatusEnum": "content_library.models.SuggestionStatus",
         "DocumentKindEnum": "guidelines.models.DocumentKind",
         "RuleKindEnum": "guidelines.models.RuleKind",
+        "ShareStateEnum": "social.models.ShareState",
+        "ShareMethodEnum": "social.models.ShareMethod",
     },
 }
 
@@ -301,7 +324,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # 403/404 are answered with friendly pages; only server errors deserve a traceback.
+        "django.request": {"level": env.str("DJANGO_REQUEST_LOG_LEVEL", default="ERROR")},
+    },
 }
 
 # --- Chorus ------------------------------------------------------------------
@@ -344,10 +371,59 @@ INSTAGRAM_APP_ID = env.str("INSTAGRAM_APP_ID", default=_SANDBOX_CLIENT[0])
 INSTAGRAM_APP_SECRET = env.str("INSTAGRAM_APP_SECRET", default=_SANDBOX_CLIENT[1])
 META_APP_ID = env.str("META_APP_ID", default=_SANDBOX_CLIENT[0])
 META_APP_SECRET = env.str("META_APP_SECRET", default=_SANDBOX_CLIENT[1])
+# The network apps for django-allauth, from the settings above (no SocialApp rows). LinkedIn is
+# allauth's OpenID Connect provider with id "linkedin"; Instagram and Facebook are Chorus's own
+# providers (social/providers/), which read NETWORK_BASES at request time.
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": [
+            {
+                "provider_id": "linkedin",
+                "name": "LinkedIn",
+                "client_id": LINKEDIN_CLIENT_ID,
+                "secret": LINKEDIN_CLIENT_SECRET,
+                "settings": {
+                    "server_url": NETWORK_BASES["LINKEDIN_OAUTH_BASE"],
+                    "token_auth_method": "client_secret_post",
+                    "scope": [
+                        "openid",
+                        "profile",
+                        "email",
+                        "w_member_social",
+                        "r_member_postAnalytics",
+                    ],
+                },
+            }
+        ]
+    },
+    "instagram": {
+        "APPS": [
+            {"name": "Instagram", "client_id": INSTAGRAM_APP_ID, "secret": INSTAGRAM_APP_SECRET}
+        ]
+    },
+    "facebook": {
+        "APPS": [{"name": "Facebook", "client_id": META_APP_ID, "secret": META_APP_SECRET}]
+    },
+}
 SOCIAL_HTTP_TIMEOUT = env.float("SOCIAL_HTTP_TIMEOUT", default=10.0)
+# Publishing (social/publishing.py): retries of transient failures, then "failed".
+SOCIAL_PUBLISH_MAX_ATTEMPTS = env.int("SOCIAL_PUBLISH_MAX_ATTEMPTS", default=6)
+SOCIAL_PUBLISH_BACKOFF_SECONDS = env.float("SOCIAL_PUBLISH_BACKOFF_SECONDS", default=30.0)
+SOCIAL_PUBLISH_BACKOFF_MAX_SECONDS = env.float("SOCIAL_PUBLISH_BACKOFF_MAX_SECONDS", default=3600.0)
+# Wait when a network throttles us without saying for how long (Meta's app-level throttle).
+SOCIAL_RATE_LIMIT_DEFAULT_SECONDS = env.float("SOCIAL_RATE_LIMIT_DEFAULT_SECONDS", default=300.0)
 # Fernet keys (comma-separated, newest first) for network tokens at rest; unset = derived from SECRET_KEY.
 TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", default=[])
 # Public base of tracked links (/s/<code>); defaults to SITE_URL.
 TRACKED_LINK_BASE_URL = env.str("TRACKED_LINK_BASE_URL", default=SITE_URL)
 # Salt for the hash that stands in for a clicker's IP address.
 CLICK_HASH_SALT = env.str("CLICK_HASH_SALT", default=SECRET_KEY)
+# Request header a CDN or proxy sets to the visitor's ISO country (CF-IPCountry, X-Country-Code);
+# empty = no country recorded.
+CLICK_COUNTRY_HEADER = env.str("CLICK_COUNTRY_HEADER", default="")
+# Proxies in front of Chorus that append to X-Forwarded-For (0 = use REMOTE_ADDR only).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Click events queue in Redis (defaults to REDIS_URL; empty = straight to the database).
+CLICKS_REDIS_URL = env.str("CLICKS_REDIS_URL", default=REDIS_URL)
+# Seconds a tracked link's code -> target stays in the cache (deactivating evicts it at once).
+TRACKED_LINK_CACHE_SECONDS = env.int("TRACKED_LINK_CACHE_SECONDS", default=60)

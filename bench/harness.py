@@ -52,6 +52,7 @@ class BenchContext:
     members: int
     search_fragment: str  # a member's name that matches a handful of members
     quick: bool = False
+    only: str = ""  # the -k filter: benchmarks() hooks skip rows whose name lacks it
 
     @property
     def slug(self) -> str:
@@ -104,6 +105,19 @@ def scenario_providers() -> list[tuple[str, Callable[[BenchContext], list[Scenar
         if callable(getattr(mod, "scenarios", None))
     ]
     return found
+
+
+def benchmark_providers() -> list[tuple[str, Callable[[BenchContext, TextIO], list[str]]]]:
+    """``benchmarks(ctx, out)`` of the project apps' ``bench.py``: measurements that are not
+    one URL through the test client (load through a real server, workers, bulk jobs). Each
+    prints its own rows and returns its problems (empty when everything held)."""
+    from advocacy.demo import project_app_modules
+
+    return [
+        (f"{label}.bench", mod.benchmarks)
+        for label, mod in project_app_modules("bench")
+        if callable(getattr(mod, "benchmarks", None))
+    ]
 
 
 def route_exists(path: str) -> bool:
@@ -217,6 +231,7 @@ def run(
         members=seeded.total,
         search_fragment=scale_member_name(1),
         quick=quick,
+        only=only,
     )
     client = Client()
     client.force_login(seeded.admin)
@@ -241,6 +256,13 @@ def run(
     missing = [r.scenario.name for r in results if r.skipped]
     if missing:
         out.write(f"\nNot measured, route missing: {', '.join(missing)}\n")
+    for source, hook in benchmark_providers():
+        try:
+            problems = hook(ctx, out) or []
+        except Exception as exc:  # one app's broken benchmark must not hide the others
+            broken.append(f"FAILED {source}.benchmarks(): {type(exc).__name__}: {exc}")
+            continue
+        broken += [f"FAILED {source}: {problem}" for problem in problems]
     failed = [r for r in results if not r.ok]
     for r in failed:
         reason = r.problem or f"query count varies: {sorted(set(r.queries))}"

@@ -289,10 +289,15 @@ class ClickEvent(TenantModel):
     referrer_network = models.CharField(max_length=16, blank=True)
     country = models.CharField(max_length=2, blank=True)
     visitor_hash = models.CharField(max_length=64, blank=True)
+    #: Set once the click is added to its link's and share's counters (social.clicks), in the
+    #: same transaction: clicks written straight to the database while Redis was away are
+    #: counted by the next drain, and no click is ever counted twice.
+    counted = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
             models.Index(fields=["organization", "occurred_at"], name="click_org_occurred"),
+            models.Index(fields=["id"], name="click_uncounted", condition=models.Q(counted=False)),
             models.Index(
                 fields=["organization", "link", "occurred_at"], name="click_org_link_occurred"
             ),

@@ -1,5 +1,9 @@
 """Public routes: the tracked-link redirect /s/<code>."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_public
+
+urlpatterns = [
+    path("<str:code>", views_public.tracked_link_redirect, name="tracked_link_redirect"),
+]

@@ -14,13 +14,14 @@ from typing import Any
 
 import pytest
 from celery import Celery
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.utils import timezone
 
 from advocacy.celery import app as celery_app
 from advocacy.tasks import invitations_expire
 from tests.factories import InvitationFactory
+
+from .celery_support import forget_connections, isolated_app, running_worker
 
 RESULT_TIMEOUT = 30
 
@@ -48,59 +49,18 @@ def plain_routing_probe(self: Any) -> str:
 PROBES = (publish_routing_probe, metrics_routing_probe, bulk_routing_probe, plain_routing_probe)
 
 
-def _reset_connections(app: Celery) -> None:
-    """Forget pooled connections and the result backend so changed settings take effect."""
-    # kombu keeps pools in a global registry keyed by connection parameters: drop the
-    # app's references (never close them, or the registry hands back a closed pool).
-    app._pool = None
-    amqp = app.__dict__.get("amqp")
-    if amqp is not None:
-        amqp._producer_pool = None
-    app._backend_cache = None
-    app._local.__dict__.pop("backend", None)
-
-
 @pytest.fixture
 def worker_app(tmp_path, monkeypatch) -> Iterator[Celery]:
-    app = celery_app
-    if app.conf.broker_url.startswith("filesystem://"):
-        folders = {name: tmp_path / name for name in ("queue", "processed", "control")}
-        for folder in folders.values():
-            folder.mkdir()
-        monkeypatch.setitem(
-            app.conf,
-            "broker_transport_options",
-            {
-                **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
-                "data_folder_in": str(folders["queue"]),
-                "data_folder_out": str(folders["queue"]),
-                "processed_folder": str(folders["processed"]),
-                "control_folder": str(folders["control"]),
-            },
-        )
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
-    monkeypatch.setitem(app.conf, "result_backend", "cache+memory://")
-    # Results are ignored in production (nothing reads them); this test reads them.
+    app = isolated_app(tmp_path, monkeypatch, results=True)
     for task in (invitations_expire, *PROBES):
         monkeypatch.setattr(task, "ignore_result", False)
-    _reset_connections(app)
-    # Messages left by earlier tests reference rows that no longer exist.
-    app.control.purge()
     yield app
-    _reset_connections(app)
+    forget_connections(app)
 
 
 @pytest.fixture
 def worker(worker_app: Celery, transactional_db: None) -> Iterator[Any]:
-    with start_worker(
-        worker_app,
-        pool="solo",
-        concurrency=1,
-        perform_ping_check=False,
-        queues=list(settings.CHORUS_QUEUES),
-        loglevel="WARNING",
-        shutdown_timeout=30,
-    ) as w:
+    with running_worker(worker_app) as w:
         yield w
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 
@@ -23,7 +24,7 @@ ANY_MEMBER = None  # readability: ``capabilities = {"list": ANY_MEMBER}``
 
 
 class HasActionCapability(permissions.BasePermission):
-    message = "Your role does not allow this."
+    message = _("Your role does not allow this.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         caps: dict[str, Capability | None] = getattr(view, "capabilities", {})

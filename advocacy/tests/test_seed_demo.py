@@ -25,9 +25,11 @@ from advocacy.models import (
 pytestmark = pytest.mark.django_db
 
 
-def _seed(*args: str) -> str:
+def _seed(*args: str, full: bool = False) -> str:
+    """The core demo; ``full`` also runs every app's demo (slow: real sandbox traffic), which
+    the idempotency tests below need and each app's own demo test covers in detail."""
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", *args, *(() if full else ("--core-only",)), stdout=out)
     return out.getvalue()
 
 
@@ -89,10 +91,10 @@ def test_each_organization_has_pending_invitations() -> None:
 
 
 def test_running_twice_changes_nothing() -> None:
-    first = _seed()
+    first = _seed(full=True)
     counts = _row_counts()
     passwords = dict(User.objects.values_list("email", "password"))
-    second = _seed()
+    second = _seed(full=True)
     assert _row_counts() == counts
     assert dict(User.objects.values_list("email", "password")) == passwords
     assert "0 core rows created" in second
@@ -148,7 +150,7 @@ def test_app_demo_seeders_run_once_per_organization_after_the_core(monkeypatch) 
         calls.append((organization.slug, members))
 
     monkeypatch.setattr(demo, "demo_app_seeders", lambda: [("example", seed)])
-    _seed("--quiet")
+    _seed("--quiet", full=True)
     assert sorted(slug for slug, _ in calls) == ["baltijos-pienas", "northwind"]
     for _slug, members in calls:
         assert members.admin.role == Role.ADMIN
@@ -158,16 +160,31 @@ def test_app_demo_seeders_run_once_per_organization_after_the_core(monkeypatch) 
 
 
 def test_rerun_survives_edited_demo_data() -> None:
-    _seed("--quiet")
+    _seed("--quiet", full=True)
     org = Organization.objects.get(slug="northwind")
-    removed = Membership.objects.get(
-        organization=org, user__email="daniel.hughes@northwind.example"
+    # A member with no share history (members who shared cannot be deleted, by design).
+    removed = (
+        Membership.objects.filter(organization=org, role="employee", shares__isnull=True)
+        .exclude(external_id="")
+        .select_related("user")
+        .order_by("-pk")
+        .first()
     )
-    external_id = removed.external_id
+    email, external_id = removed.user.email, removed.external_id
     removed.delete()
     newcomer = User.objects.create_user("newcomer@northwind.example", "x")
     Membership.objects.create(organization=org, user=newcomer, external_id=external_id)
-    _seed("--quiet")
-    back = Membership.objects.get(organization=org, user__email="daniel.hughes@northwind.example")
+    _seed("--quiet", full=True)
+    back = Membership.objects.get(organization=org, user__email=email)
     assert back.external_id == ""
     assert Membership.objects.get(organization=org, user=newcomer).external_id == external_id
+
+
+def test_core_only_skips_the_apps_demo_data(monkeypatch) -> None:
+    called: list[str] = []
+    monkeypatch.setattr(
+        demo, "demo_app_seeders", lambda: [("example", lambda **kw: called.append("x"))]
+    )
+    out = _seed()
+    assert called == []
+    assert "app demo data: none" in out

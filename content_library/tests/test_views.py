@@ -176,3 +176,93 @@ def test_library_list_queries_and_search(world, client, django_assert_max_num_qu
     assert resp.status_code == 200
     html = client.get(url(world, "content/library/?q=zebra")).content.decode()
     assert "Findable zebra" in html and "Library 3" not in html
+
+
+def _publish_policy(world):
+    from guidelines import services as guidelines_services
+
+    doc = guidelines_services.policy_document_create(
+        organization=world.a.org,
+        actor=world.a.admin,
+        kind="policy",
+        title="Social media policy",
+        body_markdown="Be kind.",
+    )
+    guidelines_services.policy_version_publish(version=doc.versions.get(), actor=world.a.admin)
+    return doc
+
+
+def test_item_page_sends_to_the_pending_policy_and_back(world, client):
+    item = approved(world, title="Policy first")
+    doc = _publish_policy(world)
+    item_url = url(world, f"content/items/{item.pk}/")
+    client.force_login(world.a.employee)
+    html = client.get(item_url).content.decode()
+    policy_link = f"/o/{world.a.org.slug}/guidelines/{doc.pk}/?next=%2Fo%2F{world.a.org.slug}%2Fcontent%2Fitems%2F{item.pk}%2F"
+    assert 'data-testid="policy-pending"' in html and policy_link in html
+    resp = client.post(url(world, f"guidelines/{doc.pk}/accept/"), {"next": item_url}, follow=False)
+    assert resp.status_code == 302 and resp["Location"] == item_url
+    assert 'data-testid="policy-pending"' not in client.get(item_url).content.decode()
+
+
+def test_item_page_polls_its_preview_while_it_is_fetched(world, client):
+    item = approved(world, title="Link", kind=Kind.LINK, url="https://example.com/a")
+    assert item.preview_status == "pending"
+    client.force_login(world.a.user("manager"))
+    html = client.get(url(world, f"content/items/{item.pk}/")).content.decode()
+    assert f'hx-get="/o/{world.a.org.slug}/content/items/{item.pk}/?poll=1"' in html
+    assert 'hx-select="#item-preview"' in html and "Fetching the link preview" in html
+    html = client.get(url(world, f"content/items/{item.pk}/?poll=5")).content.decode()
+    assert "?poll=6" in html
+    # A stalled worker: after a minute the page stops asking.
+    html = client.get(url(world, f"content/items/{item.pk}/?poll=30")).content.decode()
+    assert 'hx-select="#item-preview"' not in html
+    ContentItem.objects.filter(pk=item.pk).update(preview_status="ok", preview_title="Fetched")
+    html = client.get(url(world, f"content/items/{item.pk}/")).content.decode()
+    assert 'hx-select="#item-preview"' not in html and "Fetched" in html
+
+
+def test_preview_failures_are_for_curators_only(world, client):
+    item = approved(world, title="Broken link", kind=Kind.LINK, url="https://example.com/b")
+    ContentItem.objects.filter(pk=item.pk).update(
+        preview_status="failed", preview_error="Could not resolve example.com."
+    )
+    client.force_login(world.a.user("manager"))
+    assert (
+        "Could not resolve" in client.get(url(world, f"content/items/{item.pk}/")).content.decode()
+    )
+    client.force_login(world.a.employee)
+    html = client.get(url(world, f"content/items/{item.pk}/")).content.decode()
+    assert "Broken link" in html and "Could not resolve" not in html
+
+
+def test_guideline_reminders_once_per_network_and_message(world, client):
+    from guidelines import services as guidelines_services
+
+    guidelines_services.guideline_rule_create(
+        organization=world.a.org,
+        actor=world.a.admin,
+        kind="required_text",
+        networks=["linkedin"],
+        pattern="#employee",
+        replacement="",
+        max_length=None,
+        severity="warn",
+        message="Add #employee.",
+    )
+    item = approved(
+        world,
+        title="Three alternatives",
+        captions=[("linkedin", "One"), ("linkedin", "Two"), ("linkedin", "Three")],
+    )
+    client.force_login(world.a.employee)
+    html = client.get(url(world, f"content/items/{item.pk}/")).content.decode()
+    assert html.count("LinkedIn: Add #employee.") == 1
+
+
+def test_feed_says_nothing_about_colleagues_until_someone_shared(world, client):
+    item = approved(world, title="Fresh")
+    client.force_login(world.a.employee)
+    assert "colleague" not in client.get(url(world, "feed/")).content.decode()
+    services.item_share_mark_record(item=item, membership=m(world.a, "manager"))
+    assert "1 colleague shared this" in client.get(url(world, "feed/")).content.decode()

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 
+from ..celery_support import isolated_app, running_worker
 from .support import LocalSite, launched_chromium, local_site, require_chromium
 
 
@@ -31,55 +31,12 @@ def eager_celery(settings) -> Iterator[None]:
     app.conf.task_always_eager = previous
 
 
-def _forget_connections(app: Any) -> None:
-    """Drop pooled broker connections so changed transport options take effect."""
-    app._pool = None
-    amqp = app.__dict__.get("amqp")
-    if amqp is not None:
-        amqp._producer_pool = None
-
-
 @pytest.fixture
 def celery_worker(tmp_path, monkeypatch, transactional_db: None) -> Iterator[Any]:
-    """A real Celery worker in a thread of this process, consuming every Chorus queue on
-    the configured broker. It shares the test database with the live server. On the
-    file-system broker the queue folders move to a temporary directory, so a concurrent
-    ``make run`` or test run never takes this test's messages (nor it theirs)."""
-    from celery.contrib.testing.worker import start_worker
-
-    from advocacy.celery import app
-
-    if app.conf.broker_url.startswith("filesystem://"):
-        folders = {name: tmp_path / name for name in ("queue", "processed", "control")}
-        for folder in folders.values():
-            folder.mkdir()
-        monkeypatch.setitem(
-            app.conf,
-            "broker_transport_options",
-            {
-                **django_settings.CELERY_BROKER_TRANSPORT_OPTIONS,
-                "data_folder_in": str(folders["queue"]),
-                "data_folder_out": str(folders["queue"]),
-                "processed_folder": str(folders["processed"]),
-                "control_folder": str(folders["control"]),
-            },
-        )
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
-    _forget_connections(app)
-    app.control.purge()  # messages of earlier tests name rows that are gone
-    try:
-        with start_worker(
-            app,
-            pool="solo",
-            concurrency=1,
-            perform_ping_check=False,
-            queues=list(django_settings.CHORUS_QUEUES),
-            loglevel="WARNING",
-            shutdown_timeout=30,
-        ) as worker:
-            yield worker
-    finally:
-        _forget_connections(app)
+    """A real Celery worker in a thread of this process (see tests/celery_support.py); it
+    shares the test database with the live server."""
+    with running_worker(isolated_app(tmp_path, monkeypatch)) as worker:
+        yield worker
 
 
 @pytest.fixture

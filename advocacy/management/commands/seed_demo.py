@@ -33,13 +33,19 @@ class Command(BaseCommand):
             default=None,
             help="Base URL shown in the logins table (default: SITE_URL).",
         )
+        parser.add_argument(
+            "--core-only",
+            action="store_true",
+            help="Only organizations, departments, members and invitations; skip the apps' demo data.",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         site_url = opts["site_url"] or settings.SITE_URL
-        result = demo_seed(site_url=site_url)
+        result = demo_seed(site_url=site_url, with_apps=not opts["core_only"])
         if opts["quiet"]:
             return
-        apps = ", ".join(label for label, _ in demo_app_seeders()) or "none"
+        seeders = [] if opts["core_only"] else demo_app_seeders()
+        apps = ", ".join(label for label, _ in seeders) or "none"
         self.stdout.write(
             f"Demo data ready ({result.created} core rows created; app demo data: {apps})."
         )
