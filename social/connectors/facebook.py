@@ -7,14 +7,12 @@ through the Share Dialog (``social.connectors.dialog``).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
 from .base import (
     AccountRef,
-    Connector,
     Metrics,
     PostContent,
     PublishResult,
@@ -22,7 +20,7 @@ from .base import (
     Rejected,
     TokenSet,
 )
-from .http import HttpClient
+from .graph import GraphConnector, graph_int
 
 INSIGHT_METRICS = (
     "post_total_media_view_unique",
@@ -30,35 +28,11 @@ INSIGHT_METRICS = (
     "post_reactions_by_type_total",
     "post_clicks",
 )
-CLOCK_SLACK = timedelta(minutes=5)
-RECONCILE_PAGES = 4
 
 
-class FacebookPageConnector(Connector):
+class FacebookPageConnector(GraphConnector):
     network = "facebook"
-
-    def __init__(self) -> None:
-        self.http = HttpClient("facebook", "graph")
-
-    @property
-    def versioned(self) -> str:
-        base = settings.NETWORK_BASES["META_GRAPH_BASE"].rstrip("/")
-        return f"{base}/{settings.META_GRAPH_VERSION}"
-
-    def _get(self, account: AccountRef, path: str, **params: Any) -> dict[str, Any]:
-        return self.http.request(
-            "GET",
-            f"{self.versioned}/{path}",
-            params={**params, "access_token": account.access_token},
-        ).json()
-
-    def _post(self, account: AccountRef, path: str, **params: Any) -> dict[str, Any]:
-        return self.http.request(
-            "POST",
-            f"{self.versioned}/{path}",
-            create=True,
-            data={**params, "access_token": account.access_token},
-        ).json()
+    graph_base_setting = "META_GRAPH_BASE"
 
     def publish(self, account: AccountRef, content: PostContent) -> PublishResult:
         """A link post (``message`` + ``link``), or a photo post when there is no link."""
@@ -89,57 +63,37 @@ class FacebookPageConnector(Connector):
         self, account: AccountRef, content: PostContent, *, since: datetime
     ) -> PublishResult | None:
         """The page's post with our message (and link) made since ``since``."""
-        after = None
-        for _page in range(RECONCILE_PAGES):
-            params: dict[str, Any] = {
-                "fields": "id,message,created_time,permalink_url,attachments",
-                "limit": 25,
-            }
-            if after:
-                params["after"] = after
-            answer = self._get(account, f"{account.external_id}/feed", **params)
-            for post in answer.get("data") or []:
-                created = _graph_time(post.get("created_time"))
-                if created is not None and created < since - CLOCK_SLACK:
-                    return None
-                if (post.get("message") or "") != content.caption:
+        for post in self.recent(
+            account,
+            f"{account.external_id}/feed",
+            fields="id,message,created_time,permalink_url,attachments",
+            time_field="created_time",
+            since=since,
+        ):
+            if (post.get("message") or "") != content.caption:
+                continue
+            if content.link_url:
+                urls = [
+                    a.get("url")
+                    for a in (post.get("attachments") or {}).get("data") or []
+                    if isinstance(a, dict)
+                ]
+                if urls and content.link_url not in urls:
                     continue
-                if content.link_url:
-                    urls = [
-                        a.get("url")
-                        for a in (post.get("attachments") or {}).get("data") or []
-                        if isinstance(a, dict)
-                    ]
-                    if urls and content.link_url not in urls:
-                        continue
-                return PublishResult(
-                    external_id=post["id"], permalink=post.get("permalink_url", "")
-                )
-            paging = answer.get("paging") or {}
-            after = (paging.get("cursors") or {}).get("after") if paging.get("next") else None
-            if not after:
-                return None
+            return PublishResult(external_id=post["id"], permalink=post.get("permalink_url", ""))
         return None
 
     def fetch_metrics(self, account: AccountRef, external_ids: list[str]) -> dict[str, Metrics]:
         """Page post insights: viewers (reach), media views (impressions), reactions by type."""
         results: dict[str, Metrics] = {}
         for post_id in external_ids:
-            try:
-                answer = self._get(account, f"{post_id}/insights", metric=",".join(INSIGHT_METRICS))
-            except Rejected as exc:
-                if exc.code == "not_found":
-                    continue
-                raise
-            values: dict[str, Any] = {}
-            for entry in answer.get("data") or []:
-                points = entry.get("values") or []
-                if points:
-                    values[entry.get("name")] = points[0].get("value")
+            values = self.insights(account, post_id, INSIGHT_METRICS)
+            if values is None:
+                continue
             reactions = values.get("post_reactions_by_type_total")
             results[post_id] = Metrics(
-                impressions=_int(values.get("post_media_view")),
-                reach=_int(values.get("post_total_media_view_unique")),
+                impressions=graph_int(values.get("post_media_view")),
+                reach=graph_int(values.get("post_total_media_view_unique")),
                 reactions=(
                     sum(int(v) for v in reactions.values() if isinstance(v, int | float))
                     if isinstance(reactions, dict)
@@ -174,16 +128,3 @@ class FacebookPageConnector(Connector):
             ),
             scopes=tokens.scopes,
         )
-
-
-def _int(value: Any) -> int | None:
-    return int(value) if isinstance(value, int | float) else None
-
-
-def _graph_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
-    except ValueError:
-        return None

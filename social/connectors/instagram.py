@@ -8,14 +8,11 @@ publishing quota (``content_publishing_limit``) is read live before each contain
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
 from .base import (
     AccountRef,
-    Connector,
     Metrics,
     PostContent,
     PublishResult,
@@ -24,7 +21,7 @@ from .base import (
     Rejected,
     TokenSet,
 )
-from .http import HttpClient
+from .graph import GraphConnector, graph_int
 
 INSIGHT_FIELDS = {
     "views": "impressions",
@@ -37,8 +34,6 @@ INSIGHT_FIELDS = {
 #: Long-lived tokens live 60 days and may be refreshed once at least 24 hours old.
 LONG_TOKEN_DAYS = 60
 REFRESH_MIN_AGE = timedelta(hours=24)
-CLOCK_SLACK = timedelta(minutes=5)
-RECONCILE_PAGES = 4
 
 
 def caption_with_link(content: PostContent) -> str:
@@ -49,34 +44,9 @@ def caption_with_link(content: PostContent) -> str:
     return caption
 
 
-class InstagramConnector(Connector):
+class InstagramConnector(GraphConnector):
     network = "instagram"
-
-    def __init__(self) -> None:
-        self.http = HttpClient("instagram", "graph")
-
-    @property
-    def graph(self) -> str:
-        return settings.NETWORK_BASES["INSTAGRAM_GRAPH_BASE"].rstrip("/")
-
-    @property
-    def versioned(self) -> str:
-        return f"{self.graph}/{settings.META_GRAPH_VERSION}"
-
-    def _get(self, account: AccountRef, path: str, **params: Any) -> dict[str, Any]:
-        return self.http.request(
-            "GET",
-            f"{self.versioned}/{path}",
-            params={**params, "access_token": account.access_token},
-        ).json()
-
-    def _post(self, account: AccountRef, path: str, **params: Any) -> dict[str, Any]:
-        return self.http.request(
-            "POST",
-            f"{self.versioned}/{path}",
-            create=True,
-            data={**params, "access_token": account.access_token},
-        ).json()
+    graph_base_setting = "INSTAGRAM_GRAPH_BASE"
 
     # ---- quota --------------------------------------------------------------------------------
     def quota(self, account: AccountRef) -> tuple[int, int, int]:
@@ -175,24 +145,15 @@ class InstagramConnector(Connector):
     ) -> PublishResult | None:
         """The account's media with our caption, made since ``since`` (newest first)."""
         caption = caption_with_link(content)
-        after = None
-        for _page in range(RECONCILE_PAGES):
-            params: dict[str, Any] = {"fields": "id,caption,timestamp,permalink", "limit": 25}
-            if after:
-                params["after"] = after
-            answer = self._get(account, f"{account.external_id}/media", **params)
-            for media in answer.get("data") or []:
-                stamp = _graph_time(media.get("timestamp"))
-                if stamp is not None and stamp < since - CLOCK_SLACK:
-                    return None
-                if (media.get("caption") or "").strip() == caption:
-                    return PublishResult(
-                        external_id=media["id"], permalink=media.get("permalink", "")
-                    )
-            paging = answer.get("paging") or {}
-            after = (paging.get("cursors") or {}).get("after") if paging.get("next") else None
-            if not after:
-                return None
+        for media in self.recent(
+            account,
+            f"{account.external_id}/media",
+            fields="id,caption,timestamp,permalink",
+            time_field="timestamp",
+            since=since,
+        ):
+            if (media.get("caption") or "").strip() == caption:
+                return PublishResult(external_id=media["id"], permalink=media.get("permalink", ""))
         return None
 
     # ---- statistics ---------------------------------------------------------------------------
@@ -200,19 +161,12 @@ class InstagramConnector(Connector):
         """Insights per media; a metric Meta leaves out is ``None`` (not 0); gone media skipped."""
         results: dict[str, Metrics] = {}
         for media_id in external_ids:
-            try:
-                answer = self._get(account, f"{media_id}/insights", metric=",".join(INSIGHT_FIELDS))
-            except Rejected as exc:
-                if exc.code == "not_found":
-                    continue
-                raise
-            values: dict[str, int | None] = dict.fromkeys(INSIGHT_FIELDS.values())
-            for entry in answer.get("data") or []:
-                field_name = INSIGHT_FIELDS.get(entry.get("name"))
-                points = entry.get("values") or []
-                if field_name and points and isinstance(points[0].get("value"), int | float):
-                    values[field_name] = int(points[0]["value"])
-            results[media_id] = Metrics(**values)
+            values = self.insights(account, media_id, tuple(INSIGHT_FIELDS))
+            if values is None:
+                continue
+            results[media_id] = Metrics(
+                **{field: graph_int(values.get(name)) for name, field in INSIGHT_FIELDS.items()}
+            )
         return results
 
     # ---- tokens -------------------------------------------------------------------------------
@@ -241,12 +195,3 @@ class InstagramConnector(Connector):
             expires_at=now + timedelta(seconds=int(answer.get("expires_in") or 0)),
             scopes=tokens.scopes,
         )
-
-
-def _graph_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
-    except ValueError:
-        return None
