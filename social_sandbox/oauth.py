@@ -312,6 +312,48 @@ def linkedin_jwks(ctx: Ctx) -> Response:
     return Response.json(keys.jwks(ctx.store))
 
 
+def _consent_decision(
+    ctx: Ctx,
+    network: str,
+    app: Any,
+    scopes: list[str],
+    params: Any,
+    *,
+    client_id: str,
+    redirect_uri: str,
+    state: str | None,
+    carried_keys: tuple[str, ...],
+    denied: dict[str, str],
+    code_prefix: str,
+    fragment: str | None = None,
+    **code_extra: Any,
+) -> Response:
+    """The tail every authorize endpoint shares: GET shows the consent page; a POST that is
+    not an approval redirects with the network's own denial parameters; an approval issues
+    a single-use code for the chosen profile. Only the wire details differ per network."""
+    if ctx.req.method == "GET":
+        carried = {k: params.get(k) for k in carried_keys}
+        return _consent_page(ctx, network, app, scopes, carried)
+    if params.get("decision") != "approve":
+        return Response.redirect(
+            add_query(redirect_uri, {**denied, "state": state}, fragment=fragment)
+        )
+    profile = _chosen_profile(ctx, network, params)
+    code = _issue_code(
+        ctx,
+        network,
+        prefix=code_prefix,
+        client_id=client_id,
+        redirect_uri=redirect_uri,
+        scopes=scopes,
+        profile_id=profile["id"],
+        **code_extra,
+    )
+    return Response.redirect(
+        add_query(redirect_uri, {"code": code, "state": state}, fragment=fragment)
+    )
+
+
 def linkedin_authorize(ctx: Ctx) -> Response:
     params = _auth_params(ctx)
     client_id, redirect_uri, state = (
@@ -345,35 +387,23 @@ def linkedin_authorize(ctx: Ctx) -> Response:
                 },
             )
         )
-    if ctx.req.method == "GET":
-        carried = {
-            k: params.get(k)
-            for k in ("response_type", "client_id", "redirect_uri", "state", "scope", "nonce")
-        }
-        return _consent_page(ctx, "linkedin", app, scopes, carried)
-    if params.get("decision") != "approve":
-        return Response.redirect(
-            add_query(
-                redirect_uri,
-                {
-                    "error": "access_denied",
-                    "error_description": "The member refused to authorize the application",
-                    "state": state,
-                },
-            )
-        )
-    profile = _chosen_profile(ctx, "linkedin", params)
-    code = _issue_code(
+    return _consent_decision(
         ctx,
         "linkedin",
-        prefix="AQT",
+        app,
+        scopes,
+        params,
         client_id=client_id,
         redirect_uri=redirect_uri,
-        scopes=scopes,
-        profile_id=profile["id"],
+        state=state,
+        carried_keys=("response_type", "client_id", "redirect_uri", "state", "scope", "nonce"),
+        denied={
+            "error": "access_denied",
+            "error_description": "The member refused to authorize the application",
+        },
+        code_prefix="AQT",
         nonce=params.get("nonce") or None,
     )
-    return Response.redirect(add_query(redirect_uri, {"code": code, "state": state}))
 
 
 def _linkedin_client(ctx: Ctx) -> tuple[str | None, str | None]:
@@ -522,36 +552,24 @@ def instagram_authorize(ctx: Ctx) -> Response:
         raise _error_page("Invalid scopes", f"Invalid Scopes: {', '.join(unknown)}")
     if params.get("response_type", "code") != "code":
         raise _error_page("Invalid request", "response_type must be code")
-    if ctx.req.method == "GET":
-        carried = {
-            k: params.get(k)
-            for k in ("response_type", "client_id", "redirect_uri", "state", "scope")
-        }
-        return _consent_page(ctx, "instagram", app, scopes, carried)
-    if params.get("decision") != "approve":
-        return Response.redirect(
-            add_query(
-                redirect_uri,
-                {
-                    "error": "access_denied",
-                    "error_reason": "user_denied",
-                    "error_description": "The user denied your request.",
-                    "state": state,
-                },
-                fragment="_",
-            )
-        )
-    profile = _chosen_profile(ctx, "instagram", params)
-    code = _issue_code(
+    return _consent_decision(
         ctx,
         "instagram",
-        prefix="AQB",
+        app,
+        scopes,
+        params,
         client_id=client_id,
         redirect_uri=redirect_uri,
-        scopes=scopes,
-        profile_id=profile["id"],
+        state=state,
+        carried_keys=("response_type", "client_id", "redirect_uri", "state", "scope"),
+        denied={
+            "error": "access_denied",
+            "error_reason": "user_denied",
+            "error_description": "The user denied your request.",
+        },
+        code_prefix="AQB",
+        fragment="_",
     )
-    return Response.redirect(add_query(redirect_uri, {"code": code, "state": state}, fragment="_"))
 
 
 def instagram_access_token(ctx: Ctx) -> Response:
@@ -686,38 +704,24 @@ def facebook_authorize(ctx: Ctx, ver: str | None = None) -> Response:
             "Invalid Scopes",
             f"Invalid Scopes: {', '.join(unknown)}. This message is only shown to developers.",
         )
-    if ctx.req.method == "GET":
-        carried = {
-            k: params.get(k)
-            for k in ("response_type", "client_id", "redirect_uri", "state", "scope")
-        }
-        return _consent_page(ctx, "facebook", app, scopes, carried)
-    if params.get("decision") != "approve":
-        return Response.redirect(
-            add_query(
-                redirect_uri,
-                {
-                    "error": "access_denied",
-                    "error_code": "200",
-                    "error_description": "Permissions error",
-                    "error_reason": "user_denied",
-                    "state": state,
-                },
-                fragment="_=_",
-            )
-        )
-    profile = _chosen_profile(ctx, "facebook", params)
-    code = _issue_code(
+    return _consent_decision(
         ctx,
         "facebook",
-        prefix="AQD",
+        app,
+        scopes,
+        params,
         client_id=client_id,
         redirect_uri=redirect_uri,
-        scopes=scopes,
-        profile_id=profile["id"],
-    )
-    return Response.redirect(
-        add_query(redirect_uri, {"code": code, "state": state}, fragment="_=_")
+        state=state,
+        carried_keys=("response_type", "client_id", "redirect_uri", "state", "scope"),
+        denied={
+            "error": "access_denied",
+            "error_code": "200",
+            "error_description": "Permissions error",
+            "error_reason": "user_denied",
+        },
+        code_prefix="AQD",
+        fragment="_=_",
     )
 
 
