@@ -19,7 +19,10 @@ env = environ.Env()
 
 VAR_DIR = Path(env.str("CHORUS_VAR_DIR", default=str(BASE_DIR / "var")))
 
-DEBUG = env.bool("DEBUG", default=False)
+# Nothing configured at all is the embedded default (a developer's machine): development
+# mode. A deployment sets SECRET_KEY (and DEBUG=false, as docker-compose.yml does), and then
+# DEBUG is off unless asked for.
+DEBUG = env.bool("DEBUG", default=not env.str("SECRET_KEY", default=""))
 _INSECURE_KEY = "django-insecure-chorus-local-development-only"
 SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY if DEBUG else "")
 if not SECRET_KEY or (not DEBUG and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50)):

@@ -151,3 +151,15 @@ def test_the_openapi_schema_generates_and_validates(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "openapi: 3" in out.read_text()
     assert " Error " not in result.stderr and "Error #" not in result.stderr, result.stderr[-3000:]
+
+
+def test_nothing_configured_is_development_mode(tmp_path):
+    """A bare ``manage.py`` on a developer's machine works: the embedded default."""
+    result = run_manage(tmp_path, "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert probe_settings(tmp_path)["debug"] is True
+
+
+def test_a_secret_key_without_debug_means_production(tmp_path):
+    s = probe_settings(tmp_path, SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="chorus.example.com")
+    assert s["debug"] is False
