@@ -117,6 +117,18 @@ def _language_codes() -> set[str]:
     return {code for code, _name in settings.LANGUAGES}
 
 
+def _membership_lock(*, organization: Organization, membership: Membership) -> Membership:
+    """The membership re-read under a row lock, inside ``organization`` (with its user and
+    department), so concurrent admin changes serialise."""
+    _check_same_org(organization, membership)
+    return (
+        Membership.objects.for_org(organization)
+        .select_for_update(of=("self",))
+        .select_related("user", "department")
+        .get(pk=membership.pk)
+    )
+
+
 def _other_active_admins_exist(*, organization: Organization, membership: Membership) -> bool:
     """Locks the organization's active admins so two admins cannot demote each other at once."""
     admins = list(
@@ -156,13 +168,7 @@ def member_update(
 ) -> Membership:
     """Change a member's role or profile. Refuses to demote the last active admin, a
     department of another organization and an employee ID that another member has."""
-    _check_same_org(organization, membership)
-    membership = (
-        Membership.objects.for_org(organization)
-        .select_for_update(of=("self",))
-        .select_related("user", "department")
-        .get(pk=membership.pk)
-    )
+    membership = _membership_lock(organization=organization, membership=membership)
     requested = {
         "role": role,
         "department": department,
@@ -243,13 +249,7 @@ def member_deactivate(
     *, organization: Organization, actor: User, membership: Membership
 ) -> Membership:
     """Take a member's access away at once; their history (shares, points, audit) stays."""
-    _check_same_org(organization, membership)
-    membership = (
-        Membership.objects.for_org(organization)
-        .select_for_update(of=("self",))
-        .select_related("user")
-        .get(pk=membership.pk)
-    )
+    membership = _membership_lock(organization=organization, membership=membership)
     if membership.user_id == actor.pk:
         raise ValidationError(_("You cannot deactivate yourself."))
     if not membership.is_active:
@@ -277,13 +277,7 @@ def member_deactivate(
 def member_reactivate(
     *, organization: Organization, actor: User, membership: Membership
 ) -> Membership:
-    _check_same_org(organization, membership)
-    membership = (
-        Membership.objects.for_org(organization)
-        .select_for_update(of=("self",))
-        .select_related("user")
-        .get(pk=membership.pk)
-    )
+    membership = _membership_lock(organization=organization, membership=membership)
     if membership.is_active:
         return membership
     membership.is_active = True
