@@ -18,8 +18,8 @@ org_urlpatterns = [
     path("feed/", content_views.FeedView.as_view(), name="content_feed"),
     path("content/", include("content_library.urls")),
     # Networks and sharing (social/urls_accounts.py, social/urls_shares.py)
-    path("networks/", include("social.urls_accounts")),
-    path("shares/", include("social.urls_shares")),
+    path("networks/", include("social.urls.accounts")),
+    path("shares/", include("social.urls.shares")),
     # Member administration (advocacy/views_members.py)
     path("members/", views_members.MembersListView.as_view(), name="members_list"),
     path("members/invite/", views_members.MembersInviteView.as_view(), name="members_invite"),
@@ -55,7 +55,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("s/", include("social.urls_public")),
+    path("s/", include("social.urls.links")),
     path("accounts/", include("allauth.urls")),
     path("account/", views_account.profile, name="account_profile"),
     path("account/language/", views_account.language_switch, name="language_switch"),

@@ -91,8 +91,8 @@ def _items(ctx: BenchContext, count: int, prefix: str) -> list[Any]:
 def _bench_link(ctx: BenchContext):
     """The scale tenant's benchmark tracked link (a published share of a bench item)."""
     from advocacy.networks import Network
-    from social.links import tracked_link_create
     from social.models import Share, ShareState
+    from social.services.links import tracked_link_create
 
     item = _items(ctx, 1, "bench redirect")[0]
     share = Share.objects.filter(organization=ctx.organization, item=item).first()
@@ -260,8 +260,8 @@ def _gunicorn(settings_module: str, port: int, *, workers: int, threads: int) ->
 
 
 def bench_redirect(ctx: BenchContext, out: TextIO) -> list[str]:
-    from social.clicks import clicks_drain
     from social.models import TrackedLink
+    from social.services.clicks import clicks_drain
 
     requests_n, concurrency, warmup = (600, 8, 100) if ctx.quick else (5000, 32, 500)
     workers, threads = 3, 4
@@ -389,7 +389,7 @@ def bench_publishing(ctx: BenchContext, out: TextIO) -> list[str]:
 
     from advocacy.celery import app
     from social.models import Share, ShareMethod, ShareState
-    from social.publishing import share_enqueue
+    from social.services.publishing import share_enqueue
 
     shares_n, accounts_n, concurrency = (20, 4, 2) if ctx.quick else (300, 10, 4)
     time_limit = 60.0 if ctx.quick else 300.0
@@ -544,8 +544,8 @@ def _seed_metric_shares(ctx: BenchContext, accounts: list[Any], total: int, url:
 def bench_metrics(ctx: BenchContext, out: TextIO) -> list[str]:
     import requests as http
 
-    from social.metrics import metrics_due_select, metrics_refresh_shares
     from social.models import MetricSnapshot
+    from social.services.metrics import metrics_due_select, metrics_refresh_shares
 
     total = 2_000 if ctx.quick else 100_000
     accounts_n = 10 if ctx.quick else 100

@@ -5,7 +5,7 @@ Everything goes through the sandbox over HTTP, as in production: each demo membe
 LinkedIn profile in the sandbox and connects it through OAuth (so the token is one the
 sandbox really issued), the shares are really posted there (with the sandbox clock set to
 when each was published, so the simulated engagement has grown since), and the snapshots
-are what the sandbox answers to ``social.metrics`` at points in the past.
+are what the sandbox answers to ``social.services.metrics`` at points in the past.
 
 Which sandbox: the one at ``SOCIAL_SANDBOX_URL`` when it answers; otherwise (``make run``
 seeds before it starts its children) one started in this process from the state file that
@@ -45,8 +45,6 @@ from social_sandbox.mapping import bases as sandbox_bases
 
 from .connectors.base import ConnectorError, PostContent
 from .connectors.registry import connector_for
-from .links import tracked_link_create, tracked_link_url
-from .metrics import account_ref, metrics_refresh_shares, next_metrics_time
 from .models import (
     AccountKind,
     AccountStatus,
@@ -59,6 +57,8 @@ from .models import (
     TrackedLink,
 )
 from .processes import default_sandbox_url, sandbox_state_file
+from .services.links import tracked_link_create, tracked_link_url
+from .services.metrics import account_ref, metrics_refresh_shares, next_metrics_time
 
 log = logging.getLogger(__name__)
 

@@ -182,7 +182,7 @@ class Share(TenantModel):
     scheduled_at = models.DateTimeField(null=True, blank=True)
     utm_campaign = models.CharField(max_length=100, blank=True)
 
-    # Publishing bookkeeping (exactly once: see social.publishing).
+    # Publishing bookkeeping (exactly once: see social.services.publishing).
     attempts = models.PositiveSmallIntegerField(default=0)
     attempt_id = models.UUIDField(null=True, blank=True)
     publishing_started_at = models.DateTimeField(null=True, blank=True)
@@ -289,7 +289,7 @@ class ClickEvent(TenantModel):
     referrer_network = models.CharField(max_length=16, blank=True)
     country = models.CharField(max_length=2, blank=True)
     visitor_hash = models.CharField(max_length=64, blank=True)
-    #: Set once the click is added to its link's and share's counters (social.clicks), in the
+    #: Set once the click is added to its link's and share's counters (social.services.clicks), in the
     #: same transaction: clicks written straight to the database while Redis was away are
     #: counted by the next drain, and no click is ever counted twice.
     counted = models.BooleanField(default=False)

@@ -38,7 +38,7 @@ from advocacy.networks import Network
 from .connectors.base import Profile, TokenSet
 from .models import AccountKind
 from .providers.grant import ConnectGrant, grant_of, granted_scopes
-from .services_accounts import network_account_connect, network_accounts_disconnect_for_login
+from .services.accounts import network_account_connect, network_accounts_disconnect_for_login
 
 logger = logging.getLogger(__name__)
 

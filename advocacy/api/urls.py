@@ -20,9 +20,8 @@ org_api_urlpatterns = [
     path("guidelines/", include("guidelines.api_urls")),
     # Content library (content_library/api_urls.py)
     path("content/", include("content_library.api_urls")),
-    # Networks and sharing (social/api_accounts.py, social/api_shares.py)
-    path("networks/", include("social.api_accounts")),
-    path("shares/", include("social.api_shares")),
+    # Networks and sharing (social/api/urls.py)
+    path("", include("social.api.urls")),
 ]
 
 urlpatterns = [

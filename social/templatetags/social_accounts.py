@@ -12,7 +12,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from social.selectors_accounts import account_health, accounts_needing_attention
+from social.selectors.accounts import account_health, accounts_needing_attention
 
 register = template.Library()
 

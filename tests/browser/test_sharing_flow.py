@@ -190,7 +190,7 @@ def test_connect_accept_policy_share_to_linkedin_and_instagram_and_follow_the_li
 
     # 6. The click shows on the share: at once per day from the click rows, and in the
     # share's counter once the periodic drain (social.tasks.clicks_drain) has run.
-    from social.clicks import clicks_drain
+    from social.services.clicks import clicks_drain
 
     clicks_drain()
     page.goto(f"{base}/o/{org}/shares/{li_share.pk}/")

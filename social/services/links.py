@@ -1,0 +1,64 @@
+"""Tracked links: short unguessable codes and the URL with UTM parameters they redirect to."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from ..models import Share, TrackedLink
+
+#: 10 characters of URL-safe base64 ≈ 60 bits: unguessable, still short.
+CODE_BYTES = 8
+
+
+def new_code() -> str:
+    return secrets.token_urlsafe(CODE_BYTES)[:10]
+
+
+def utm_url(url: str, *, network: str, campaign: str = "", content: str = "") -> str:
+    """``url`` with utm_source/medium/campaign/content set; other query parameters kept."""
+    parts = urlsplit(url)
+    utm = {
+        "utm_source": network,
+        "utm_medium": "employee_advocacy",
+        "utm_campaign": campaign or "chorus",
+        "utm_content": content,
+    }
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in utm]
+    query += [(k, v) for k, v in utm.items() if v]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+
+
+def tracked_link_create(*, share: Share) -> TrackedLink:
+    """The share's tracked link (created once; retried on the rare code collision)."""
+    existing = TrackedLink.objects.filter(share=share).first()
+    if existing is not None:
+        return existing
+    target = utm_url(
+        share.item.url,
+        network=share.network,
+        campaign=share.utm_campaign,
+        content=f"item-{share.item_id}",
+    )
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return TrackedLink.objects.create(
+                    organization_id=share.organization_id,
+                    share=share,
+                    item_id=share.item_id,
+                    code=new_code(),
+                    target_url=target,
+                )
+        except IntegrityError:
+            if TrackedLink.objects.filter(share=share).exists():
+                return TrackedLink.objects.get(share=share)
+    raise RuntimeError("could not allocate a unique tracked-link code")
+
+
+def tracked_link_url(link: TrackedLink) -> str:
+    """The public short URL members post."""
+    return f"{settings.TRACKED_LINK_BASE_URL.rstrip('/')}/s/{link.code}"

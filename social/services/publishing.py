@@ -1,0 +1,681 @@
+"""Publishing shares to the networks, exactly once.
+
+No network takes an idempotency key, so a create call is never sent twice blindly:
+
+1. ``publish_share`` locks the share (``select_for_update``), checks it is ``queued`` and due,
+   and moves it to ``publishing`` with a fresh ``attempt_id`` and ``publishing_started_at``,
+   **committed before** the network is called.
+2. The connector publishes. Its answer is saved in a second transaction.
+3. When the answer is lost (timeout, dropped connection, 504) the share becomes
+   ``unknown_outcome`` and ``reconcile_share`` looks for the post among the account's recent
+   posts (``connector.find_published(since=publishing_started_at)``): found -> ``published``;
+   not found -> back to ``queued``.
+4. A worker that crashed between the network's answer and our save leaves the share in
+   ``publishing``; the periodic sweep (``publish_due_scheduled``) moves such stale shares to
+   ``unknown_outcome`` and reconciles them the same way.
+
+Rate limits and quotas set "blocked until" marks (``social.services.quotas``); work for a blocked account
+is rescheduled to after the mark instead of failing. Every transition is a ``ShareEvent``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from content_library.services import item_share_mark_record
+
+from ..connectors.base import (
+    AccountRef,
+    ConnectorError,
+    Duplicate,
+    PostContent,
+    PublishResult,
+    RateLimited,
+    ReauthRequired,
+    Rejected,
+    Transient,
+    UnknownOutcome,
+)
+from ..connectors.registry import connector_for
+from ..models import AccountStatus, NetworkAccount, Share, ShareEvent, ShareMethod, ShareState
+from . import quotas
+from .links import tracked_link_create, tracked_link_url
+
+log = logging.getLogger(__name__)
+
+HASHTAG = re.compile(r"#(\w+)")
+#: States in which the member may ask for another try.
+RETRYABLE_STATES = (ShareState.FAILED, ShareState.NEEDS_RECONNECT)
+
+
+class InvalidTransition(Exception):
+    """A share was asked to make a move its state machine does not allow."""
+
+
+# ---- configuration (settings, with defaults) -----------------------------------------------
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "SOCIAL_PUBLISH_MAX_ATTEMPTS", 6))
+
+
+def backoff_base_seconds() -> float:
+    return float(getattr(settings, "SOCIAL_PUBLISH_BACKOFF_SECONDS", 30))
+
+
+def backoff_max_seconds() -> float:
+    return float(getattr(settings, "SOCIAL_PUBLISH_BACKOFF_MAX_SECONDS", 3600))
+
+
+def stale_after() -> timedelta:
+    """A share ``publishing`` for longer than a task may live was abandoned by a dead worker."""
+    limit = int(getattr(settings, "CELERY_TASK_TIME_LIMIT", 300))
+    return timedelta(seconds=int(getattr(settings, "SOCIAL_PUBLISH_STALE_SECONDS", limit + 60)))
+
+
+def reconcile_delay_seconds() -> float:
+    return float(getattr(settings, "SOCIAL_RECONCILE_DELAY_SECONDS", 20))
+
+
+def poll_delay_seconds() -> float:
+    return float(getattr(settings, "SOCIAL_INSTAGRAM_POLL_SECONDS", 10))
+
+
+def backoff_seconds(attempt: int) -> float:
+    """Exponential backoff with +-25 % jitter: base, 2 x base, 4 x base, ... capped."""
+    delay = min(backoff_base_seconds() * (2 ** max(attempt - 1, 0)), backoff_max_seconds())
+    return delay * random.uniform(0.75, 1.25)
+
+
+# ---- state machine ----------------------------------------------------------------------------
+
+
+def share_transition(share: Share, to: str, *, detail: str = "") -> ShareEvent:
+    """Move ``share`` to ``to`` (saved) and record the move; ``InvalidTransition`` if not allowed."""
+    if not share.can_transition(to):
+        raise InvalidTransition(f"share {share.pk}: {share.state} -> {to} is not allowed")
+    from_state = share.state
+    share.state = to
+    share.save()
+    return ShareEvent.objects.create(
+        organization_id=share.organization_id,
+        share=share,
+        from_state=from_state,
+        to_state=to,
+        detail=detail[:500],
+    )
+
+
+def _enqueue(task_name: str, share_id: int, *, countdown: float = 0) -> None:
+    """Send a publishing task once the surrounding transaction commits."""
+
+    def send() -> None:
+        from ..tasks import publishing as tasks_publishing
+
+        task = getattr(tasks_publishing, task_name)
+        if countdown > 0:
+            task.apply_async((share_id,), countdown=countdown)
+        else:
+            task.delay(share_id)
+
+    transaction.on_commit(send)
+
+
+def _enqueue_at(task_name: str, share_id: int, when: datetime) -> None:
+    _enqueue(task_name, share_id, countdown=max(0.0, (when - timezone.now()).total_seconds()))
+
+
+# ---- what the member sees the services do ------------------------------------------------------
+
+
+def share_enqueue(share: Share) -> Share:
+    """Queue ``share`` for publishing now (or leave it ``scheduled`` until its time comes).
+
+    Enqueues ``publish_share`` when the transaction commits.
+    """
+    if share.method != ShareMethod.API:
+        raise ValidationError({"method": [_("This network is shared through its own dialog.")]})
+    now = timezone.now()
+    if share.state == ShareState.SCHEDULED and share.scheduled_at and share.scheduled_at > now:
+        return share
+    if share.state != ShareState.QUEUED:
+        share_transition(share, ShareState.QUEUED, detail=_("Queued for publishing."))
+    _enqueue("publish_share", share.pk)
+    return share
+
+
+def share_retry(share: Share) -> Share:
+    """The member asks for another try of a failed share (or one whose account was reconnected)."""
+    if share.state not in RETRYABLE_STATES:
+        raise ValidationError({"state": [_("Only a failed share can be tried again.")]})
+    with transaction.atomic():
+        locked = Share.objects.select_for_update(of=("self",)).get(pk=share.pk)
+        if locked.state not in RETRYABLE_STATES:
+            raise ValidationError({"state": [_("Only a failed share can be tried again.")]})
+        locked.attempts = 0
+        locked.next_attempt_at = None
+        locked.error_message = ""
+        if locked.error_code != "unconfirmed":
+            locked.error_code = ""
+        share_transition(locked, ShareState.QUEUED, detail=_("Tried again by the member."))
+        _enqueue("publish_share", locked.pk)
+    share.refresh_from_db()
+    return share
+
+
+# ---- building the post ------------------------------------------------------------------------
+
+
+def _absolute(url: str) -> str:
+    return url if "://" in url else urljoin(settings.SITE_URL.rstrip("/") + "/", url.lstrip("/"))
+
+
+def share_post_content(share: Share) -> PostContent:
+    """What to publish for ``share``: its caption, its tracked link and the item's preview."""
+    item = share.item
+    link_url = tracked_link_url(tracked_link_create(share=share)) if item.url else ""
+    images = list(item.images.all())
+    image_urls = tuple(_absolute(image.image.url) for image in images if image.image)
+    hashtag = HASHTAG.search(share.caption or "")
+    return PostContent(
+        caption=share.caption or "",
+        link_url=link_url,
+        title=(item.preview_title or item.title)[:400],
+        description=(item.preview_description or item.body or "")[:600],
+        thumbnail_url=item.preview_image_url or "",
+        image_urls=image_urls,
+        alt_text=next((image.alt_text for image in images if image.alt_text), ""),
+        hashtag=hashtag[1] if hashtag else "",
+    )
+
+
+def account_ref(account: NetworkAccount) -> AccountRef:
+    return AccountRef(
+        external_id=account.external_id, access_token=account.access_token, extra=account.extra
+    )
+
+
+def _load(share_id: int) -> Share | None:
+    return (
+        Share.objects.select_for_update(of=("self",))
+        .select_related("organization", "account", "item", "membership__user")
+        .filter(pk=share_id)
+        .first()
+    )
+
+
+# ---- outcomes -----------------------------------------------------------------------------------
+
+
+def _mark_published(share: Share, result: PublishResult, *, detail: str) -> None:
+    now = timezone.now()
+    share.external_id = result.external_id
+    share.permalink = result.permalink[:1000]
+    share.pending_container_id = ""
+    share.published_at = now
+    share.next_metrics_at = now
+    share.next_attempt_at = None
+    share.error_code = ""
+    share.error_message = ""
+    share_transition(share, ShareState.PUBLISHED, detail=detail)
+    item_share_mark_record(
+        item=share.item, membership=share.membership, network=share.network, at=now
+    )
+
+
+def _needs_reconnect(share: Share, error: ConnectorError) -> None:
+    share.error_code = share.error_code if share.error_code == "unconfirmed" else error.code[:64]
+    share.error_message = error.message
+    share.next_attempt_at = None
+    share_transition(
+        share,
+        ShareState.NEEDS_RECONNECT,
+        detail=_("The network asks you to reconnect your account."),
+    )
+    account = share.account
+    if account is None:
+        return
+    account = NetworkAccount.objects.select_for_update().get(pk=account.pk)
+    if account.status == AccountStatus.NEEDS_RECONNECT:
+        return  # already told the member
+    account.status = AccountStatus.NEEDS_RECONNECT
+    account.status_reason = error.message[:300]
+    account.save(update_fields=["status", "status_reason", "updated_at"])
+    share.account = account
+    transaction.on_commit(lambda: _notify_reconnect(share))
+
+
+def _notify_reconnect(share: Share) -> None:
+    user = share.membership.user
+    if not user.email:
+        return
+    language = getattr(user, "language", "") or share.organization.default_language
+    network = share.get_network_display()
+    with translation.override(language):
+        subject = _("Reconnect your %(network)s account") % {"network": network}
+        body = _(
+            "Hello,\n\n%(network)s stopped accepting posts from Chorus for your account "
+            "(%(reason)s), so your share of “%(title)s” in %(organization)s is waiting.\n\n"
+            "Sign in to Chorus, reconnect %(network)s, and try the share again:\n%(url)s\n"
+        ) % {
+            "network": network,
+            "reason": share.error_message or _("the connection was revoked or expired"),
+            "title": share.item.title,
+            "organization": share.organization.name,
+            "url": f"{settings.SITE_URL.rstrip('/')}/o/{share.organization.slug}/",
+        }
+    try:
+        send_mail(subject, body, None, [user.email])
+    except Exception:  # the share's state is saved; a mail server hiccup must not undo it
+        log.exception("could not e-mail member %s about reconnecting %s", user.pk, network)
+
+
+def _failed(share: Share, message: str, *, code: str, detail: str = "") -> None:
+    share.error_code = code[:64]
+    share.error_message = message
+    share.next_attempt_at = None
+    share_transition(share, ShareState.FAILED, detail=detail or message)
+
+
+def _requeue(
+    share: Share, when: datetime, *, detail: str, code: str = "", message: str = ""
+) -> None:
+    share.next_attempt_at = when
+    if code:
+        share.error_code = code[:64]
+    share.error_message = message
+    share_transition(share, ShareState.QUEUED, detail=detail)
+    _enqueue_at("publish_share", share.pk, when)
+
+
+def _handle_error(share: Share, error: ConnectorError) -> str:
+    """Apply a connector error to a share in ``publishing`` (or ``unknown_outcome``)."""
+    now = timezone.now()
+    if isinstance(error, UnknownOutcome):
+        share.error_code = "unconfirmed"
+        share.error_message = error.message
+        share_transition(
+            share,
+            ShareState.UNKNOWN_OUTCOME,
+            detail=_("No answer from the network; checking whether the post went out."),
+        )
+        _enqueue("reconcile_share", share.pk, countdown=reconcile_delay_seconds())
+        return "unknown_outcome"
+    if isinstance(error, RateLimited):
+        account_id = share.account.external_id if share.account else None
+        until = quotas.block_from_error(share.network, account_id, error)
+        share.attempts = max(share.attempts - 1, 0)  # a throttled try does not count
+        jitter = timedelta(seconds=random.uniform(0, min(30.0, error.retry_after / 4 + 1)))
+        _requeue(
+            share,
+            until + jitter,
+            detail=_("The network asked us to wait; trying again at %(when)s.")
+            % {"when": timezone.localtime(until).strftime("%Y-%m-%d %H:%M %Z")},
+            code=error.code or "rate_limited",
+            message=error.message,
+        )
+        return "rate_limited"
+    if isinstance(error, ReauthRequired):
+        _needs_reconnect(share, error)
+        return "needs_reconnect"
+    if isinstance(error, Duplicate):
+        _failed(
+            share,
+            error.message,
+            code="duplicate",
+            detail=_("The network says this post already exists: %(message)s")
+            % {"message": error.message},
+        )
+        return "failed"
+    if isinstance(error, Rejected):
+        _failed(
+            share,
+            error.message,
+            code=error.code or "rejected",
+            detail=_("The network refused the post: %(message)s") % {"message": error.message},
+        )
+        return "failed"
+    # Transient (and any other connector error): back off, up to the cap.
+    if share.attempts >= max_attempts():
+        _failed(
+            share,
+            _("The network kept failing (%(message)s); gave up after %(count)s attempts.")
+            % {"message": error.message, "count": share.attempts},
+            code=error.code or "transient",
+        )
+        return "failed"
+    when = now + timedelta(seconds=backoff_seconds(share.attempts))
+    _requeue(
+        share,
+        when,
+        detail=_("Temporary problem at the network (%(message)s); trying again.")
+        % {"message": error.message},
+        code=error.code or "transient",
+        message=error.message,
+    )
+    return "retry"
+
+
+# ---- tasks' bodies ------------------------------------------------------------------------------
+
+
+def publish_share(share_id: int) -> str:
+    """Publish one queued share (the body of ``social.tasks.publish_share``)."""
+    now = timezone.now()
+    with transaction.atomic():
+        share = _load(share_id)
+        if share is None or share.state != ShareState.QUEUED:
+            return "skipped"
+        if share.next_attempt_at and share.next_attempt_at > now:
+            _enqueue_at("publish_share", share.pk, share.next_attempt_at)
+            return "not_due"
+        if share.scheduled_at and share.scheduled_at > now:
+            _enqueue_at("publish_share", share.pk, share.scheduled_at)
+            return "not_due"
+        account = share.account
+        if account is None or not account.is_usable:
+            share.error_message = _("Connect the account again to publish this share.")
+            share_transition(
+                share,
+                ShareState.NEEDS_RECONNECT,
+                detail=_("The account is not connected."),
+            )
+            return "needs_reconnect"
+        blocked = quotas.blocked_until(share.network, account.external_id)
+        if blocked is not None:
+            share.next_attempt_at = blocked
+            share.save(update_fields=["next_attempt_at", "updated_at"])
+            _enqueue_at("publish_share", share.pk, blocked)
+            return "blocked"
+        content = share_post_content(share)
+        connector = connector_for(share.network, account.kind)
+        ref = account_ref(account)
+        if share.error_code == "unconfirmed" and share.publishing_started_at:
+            # An earlier try may have reached the network: look before sending again.
+            try:
+                found = connector.find_published(ref, content, since=share.publishing_started_at)
+            except ConnectorError as error:
+                return _handle_reconcile_error(share, error, requeue=True)
+            share.error_code = ""
+            if found is not None:
+                share_transition_published_from_queued(share, found)
+                return "published"
+        share.attempts += 1
+        share.attempt_id = uuid.uuid4()
+        share.publishing_started_at = now
+        share.next_attempt_at = None
+        share_transition(
+            share,
+            ShareState.PUBLISHING,
+            detail=_("Sending to the network (attempt %(count)s).") % {"count": share.attempts},
+        )
+        attempt_id = share.attempt_id
+    # Committed: from here on a crash leaves a "publishing" share for the sweep to reconcile.
+    try:
+        result: PublishResult | None = connector.publish(ref, content)
+        error: ConnectorError | None = None
+    except ConnectorError as exc:
+        result, error = None, exc
+    with transaction.atomic():
+        share = _load(share_id)
+        if share is None or share.attempt_id != attempt_id:
+            return "superseded"
+        if share.state not in (ShareState.PUBLISHING, ShareState.UNKNOWN_OUTCOME):
+            return "superseded"
+        if error is not None:
+            if share.state == ShareState.UNKNOWN_OUTCOME:
+                return "superseded"  # the sweep took over; reconciliation decides
+            return _handle_error(share, error)
+        assert result is not None
+        if result.pending_id and not result.external_id:
+            share.pending_container_id = result.pending_id
+            share.save(update_fields=["pending_container_id", "updated_at"])
+            ShareEvent.objects.create(
+                organization_id=share.organization_id,
+                share=share,
+                from_state=share.state,
+                to_state=share.state,
+                detail=_("The network is processing the media."),
+            )
+            _enqueue("publish_poll_pending", share.pk, countdown=poll_delay_seconds())
+            return "pending"
+        _mark_published(share, result, detail=_("Published."))
+        return "published"
+
+
+def share_transition_published_from_queued(share: Share, found: PublishResult) -> None:
+    """A queued share whose earlier, unconfirmed try turns out to have been published."""
+    share_transition(share, ShareState.PUBLISHING, detail=_("Checking an earlier attempt."))
+    _mark_published(share, found, detail=_("Found on the network: the earlier attempt worked."))
+
+
+def _handle_reconcile_error(share: Share, error: ConnectorError, *, requeue: bool = False) -> str:
+    """Looking for the post failed: wait and look again (never send blindly)."""
+    if isinstance(error, ReauthRequired):
+        if share.state == ShareState.QUEUED:
+            share_transition(share, ShareState.NEEDS_RECONNECT, detail=error.message)
+            account = share.account
+            if account is not None and account.status != AccountStatus.NEEDS_RECONNECT:
+                account.status = AccountStatus.NEEDS_RECONNECT
+                account.status_reason = error.message[:300]
+                account.save(update_fields=["status", "status_reason", "updated_at"])
+                transaction.on_commit(lambda: _notify_reconnect(share))
+            return "needs_reconnect"
+        _needs_reconnect(share, error)
+        return "needs_reconnect"
+    delay = backoff_seconds(max(share.attempts, 1))
+    if isinstance(error, RateLimited):
+        account_id = share.account.external_id if share.account else None
+        until = quotas.block_from_error(share.network, account_id, error)
+        delay = max(delay, (until - timezone.now()).total_seconds())
+    task = "publish_share" if requeue else "reconcile_share"
+    if requeue:
+        share.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+        share.save(update_fields=["next_attempt_at", "updated_at"])
+    _enqueue(task, share.pk, countdown=delay)
+    return "reconcile_later"
+
+
+def reconcile_share(share_id: int) -> str:
+    """Find out whether an unconfirmed create call reached the network (``reconcile_share`` task)."""
+    with transaction.atomic():
+        share = _load(share_id)
+        if share is None or share.state != ShareState.UNKNOWN_OUTCOME:
+            return "skipped"
+        account = share.account
+        if account is None or not account.access_token_encrypted:
+            share.error_message = _("Connect the account again to check this share.")
+            share_transition(
+                share, ShareState.NEEDS_RECONNECT, detail=_("The account is not connected.")
+            )
+            return "needs_reconnect"
+        blocked = quotas.blocked_until(share.network, account.external_id)
+        if blocked is not None:
+            _enqueue_at("reconcile_share", share.pk, blocked)
+            return "blocked"
+        connector = connector_for(share.network, account.kind)
+        content = share_post_content(share)
+        since = share.publishing_started_at or share.created_at
+        try:
+            found = connector.find_published(account_ref(account), content, since=since)
+        except ConnectorError as error:
+            return _handle_reconcile_error(share, error)
+        if found is not None:
+            _mark_published(share, found, detail=_("Found on the network: the post went out."))
+            return "published"
+        share.error_code = ""
+        if share.attempts >= max_attempts():
+            _failed(
+                share,
+                _("The network never confirmed the post; gave up after %(count)s attempts.")
+                % {"count": share.attempts},
+                code="unconfirmed_gave_up",
+            )
+            return "failed"
+        when = timezone.now() + timedelta(seconds=backoff_seconds(share.attempts))
+        _requeue(
+            share,
+            when,
+            detail=_("Not found on the network; trying again."),
+            message="",
+        )
+        return "requeued"
+
+
+def publish_poll_pending(share_id: int) -> str:
+    """Finish an asynchronous publish (an Instagram container still processing)."""
+    with transaction.atomic():
+        share = _load(share_id)
+        if share is None or share.state != ShareState.PUBLISHING or not share.pending_container_id:
+            return "skipped"
+        account = share.account
+        if account is None or not account.is_usable:
+            return _handle_error(share, ReauthRequired(_("The account is not connected.")))
+        attempt_id = share.attempt_id
+        ref = account_ref(account)
+        pending_id = share.pending_container_id
+        connector = connector_for(share.network, account.kind)
+        # Mark the moment the create call (media_publish) may go out, for reconciliation.
+        share.publishing_started_at = timezone.now()
+        share.save(update_fields=["publishing_started_at", "updated_at"])
+    try:
+        result = connector.poll_pending(ref, pending_id)
+        error: ConnectorError | None = None
+    except ConnectorError as exc:
+        result, error = None, exc
+    with transaction.atomic():
+        share = _load(share_id)
+        if share is None or share.attempt_id != attempt_id or share.state != ShareState.PUBLISHING:
+            return "superseded"
+        if error is not None:
+            if isinstance(error, Rejected) and error.code == "container_published":
+                return _handle_error(share, UnknownOutcome(error.message, code="container"))
+            if isinstance(error, Transient | RateLimited) and not isinstance(error, UnknownOutcome):
+                # Still processing as far as we know: poll again later.
+                if isinstance(error, RateLimited):
+                    quotas.block_from_error(share.network, share.account.external_id, error)
+                    delay = error.retry_after
+                else:
+                    delay = backoff_seconds(1)
+                _enqueue("publish_poll_pending", share.pk, countdown=delay)
+                return "poll_later"
+            share.pending_container_id = ""
+            return _handle_error(share, error)
+        if result is None:
+            _enqueue("publish_poll_pending", share.pk, countdown=poll_delay_seconds())
+            return "processing"
+        _mark_published(share, result, detail=_("Published."))
+        return "published"
+
+
+def _api_shares() -> QuerySet[Share]:
+    """Shares Chorus posts itself; dialog shares are the member's own doing and never swept."""
+    return Share.objects.filter(method=ShareMethod.API)
+
+
+def publish_due_scheduled(*, limit: int = 500) -> dict[str, int]:
+    """Beat, every minute: queue due scheduled shares; recover work a crash or lost message left."""
+    now = timezone.now()
+    counts = {"queued": 0, "requeued": 0, "stale": 0, "polled": 0, "reconciled": 0}
+    due = list(
+        _api_shares()
+        .filter(state=ShareState.SCHEDULED, scheduled_at__lte=now)
+        .order_by("scheduled_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for share_id in due:
+        with transaction.atomic():
+            share = _load(share_id)
+            if share is None or share.state != ShareState.SCHEDULED:
+                continue
+            share_transition(share, ShareState.QUEUED, detail=_("Scheduled time reached."))
+            _enqueue("publish_share", share.pk)
+            counts["queued"] += 1
+    # Queued shares whose message was lost (due, untouched for a while): send the task again.
+    # publish_share is safe to run twice: the row lock and the state check let only one through.
+    quiet = now - timedelta(minutes=5)
+    lost = (
+        _api_shares()
+        .filter(state=ShareState.QUEUED, updated_at__lt=quiet)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    )
+    for share_id in lost.values_list("pk", flat=True)[:limit]:
+        transaction.on_commit(lambda pk=share_id: _send_now("publish_share", pk))
+        counts["requeued"] += 1
+    # Publishing shares abandoned by a dead worker: never re-send, reconcile.
+    stale = list(
+        _api_shares()
+        .filter(
+            state=ShareState.PUBLISHING,
+            pending_container_id="",
+            publishing_started_at__lt=now - stale_after(),
+        )
+        .values_list("pk", flat=True)[:limit]
+    )
+    for share_id in stale:
+        with transaction.atomic():
+            share = _load(share_id)
+            if (
+                share is None
+                or share.state != ShareState.PUBLISHING
+                or share.pending_container_id
+                or share.publishing_started_at is None
+                or share.publishing_started_at >= now - stale_after()
+            ):
+                continue
+            share.error_code = "unconfirmed"
+            share_transition(
+                share,
+                ShareState.UNKNOWN_OUTCOME,
+                detail=_("The publishing attempt was interrupted; checking with the network."),
+            )
+            _enqueue("reconcile_share", share.pk)
+            counts["stale"] += 1
+    # Containers still processing whose poll was lost.
+    for share_id in (
+        _api_shares()
+        .filter(state=ShareState.PUBLISHING, updated_at__lt=quiet)
+        .exclude(pending_container_id="")
+        .values_list("pk", flat=True)[:limit]
+    ):
+        transaction.on_commit(lambda pk=share_id: _send_now("publish_poll_pending", pk))
+        counts["polled"] += 1
+    # Unconfirmed shares whose reconciliation message was lost.
+    for share_id in (
+        _api_shares()
+        .filter(state=ShareState.UNKNOWN_OUTCOME, updated_at__lt=now - timedelta(minutes=10))
+        .values_list("pk", flat=True)[:limit]
+    ):
+        transaction.on_commit(lambda pk=share_id: _send_now("reconcile_share", pk))
+        counts["reconciled"] += 1
+    return counts
+
+
+def _send_now(task_name: str, share_id: int) -> None:
+    from ..tasks import publishing as tasks_publishing
+
+    getattr(tasks_publishing, task_name).delay(share_id)
+
+
+def share_events(share: Share) -> list[dict[str, Any]]:
+    """The share's history, oldest first (for views and tests)."""
+    return list(
+        ShareEvent.objects.for_org(share.organization)
+        .filter(share=share)
+        .order_by("at", "pk")
+        .values("at", "from_state", "to_state", "detail")
+    )
