@@ -58,7 +58,8 @@ from .models import (
 )
 from .processes import default_sandbox_url, sandbox_state_file
 from .services.links import tracked_link_create, tracked_link_url
-from .services.metrics import account_ref, metrics_refresh_shares, next_metrics_time
+from .services.metrics import metrics_refresh_shares, next_metrics_time
+from .services.posts import account_ref
 
 log = logging.getLogger(__name__)
 

@@ -140,7 +140,8 @@ class ShareState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-#: The state machine: which transitions a share may make.
+#: The state machine: which transitions a share may make. This table is the only definition;
+#: ``social.services.transitions.share_transition`` is the only code that applies it.
 SHARE_TRANSITIONS: dict[str, frozenset[str]] = {
     ShareState.SCHEDULED: frozenset({ShareState.QUEUED, ShareState.CANCELLED}),
     ShareState.QUEUED: frozenset(
@@ -163,6 +164,13 @@ SHARE_TRANSITIONS: dict[str, frozenset[str]] = {
     ShareState.PUBLISHED: frozenset(),
     ShareState.CANCELLED: frozenset(),
 }
+
+#: States in which a share is still on its way (it cannot be shared again meanwhile).
+IN_FLIGHT_STATES: frozenset[str] = frozenset(
+    {ShareState.SCHEDULED, ShareState.QUEUED, ShareState.PUBLISHING, ShareState.UNKNOWN_OUTCOME}
+)
+#: States in which the member may ask for another try.
+RETRYABLE_STATES: frozenset[str] = frozenset({ShareState.FAILED, ShareState.NEEDS_RECONNECT})
 
 
 class Share(TenantModel):

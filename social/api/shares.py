@@ -9,7 +9,8 @@
 * ``GET shares/<share_id>/clicks/`` (per day, people and bots apart), ``…/metrics/`` (snapshots).
 
 Serializers check shape and look foreign ids up inside the organization (items) or the
-caller (accounts), answering 400 otherwise; ``social.services.shares`` applies the rules.
+caller (accounts), answering 400 otherwise; ``social.services.compose.share_compose``
+resolves targets, default captions and the time, and ``social.services.shares`` applies the rules.
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ from advocacy.networks import Network
 from advocacy.permissions import Capability, has_capability
 from content_library.models import ContentItem
 
-from ..models import MetricSnapshot, NetworkAccount, Share, ShareState
+from ..connectors import registry
+from ..models import MetricSnapshot, Share, ShareState
 from ..selectors import shares as sel
+from ..services import compose, posts
 from ..services import shares as services
 from ..services.links import tracked_link_url
 
@@ -94,7 +97,7 @@ class ShareSerializer(serializers.ModelSerializer):
 
     def get_dialog_url(self, obj: Share) -> str:
         """For a share-dialog share not confirmed yet: where the member posts it."""
-        return services.share_dialog_url(obj) if services.is_dialog_waiting(obj) else ""
+        return posts.share_dialog_url(obj) if services.is_dialog_waiting(obj) else ""
 
 
 class ShareTargetInSerializer(serializers.Serializer):
@@ -102,7 +105,7 @@ class ShareTargetInSerializer(serializers.Serializer):
         required=False, help_text="Id of one of your linked network accounts."
     )
     network = serializers.ChoiceField(
-        choices=[(n, Network(n).label) for n in sel.DIALOG_NETWORKS],
+        choices=[(n, Network(n).label) for n in registry.dialog_networks()],
         required=False,
         help_text="A network shared through its own dialog (instead of an account).",
     )
@@ -274,43 +277,6 @@ class ShareViewSet(OrgScopedViewSet):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(ShareSerializer(self.get_object()).data)
 
-    def _targets(self, item: ContentItem, data: dict[str, Any]) -> list[services.ShareTarget]:
-        captions = sel.suggested_captions(item)
-        if data.get("all_networks"):
-            return [
-                services.ShareTarget(caption=t.caption, account=t.account, network=t.network)
-                for t in sel.composer_targets(membership=self.membership, item=item)
-                if t.available
-            ]
-        raw = data.get("targets") or []
-        if not raw:
-            raise DRFValidationError({"targets": [_("Choose at least one network to share to.")]})
-        ids = {t["account"] for t in raw if "account" in t}
-        accounts = {
-            a.pk: a
-            for a in NetworkAccount.objects.filter(user_id=self.membership.user_id, pk__in=ids)
-        }
-        out = []
-        for t in raw:
-            if "account" in t:
-                account = accounts.get(t["account"])
-                if account is None:
-                    raise DRFValidationError(
-                        {"targets": [_("Choose one of your own linked accounts.")]}
-                    )
-                network = account.network
-            else:
-                account, network = None, t["network"]
-            caption = t.get("caption")
-            if caption is None:
-                caption = sel.prefill_for(captions, network)[0]
-            out.append(
-                services.ShareTarget(
-                    caption=caption, account=account, network="" if account else network
-                )
-            )
-        return out
-
     @extend_schema(
         request=ShareCreateSerializer, responses={status.HTTP_201_CREATED: ShareListSerializer}
     )
@@ -327,13 +293,25 @@ class ShareViewSet(OrgScopedViewSet):
         if item is None:
             raise DRFValidationError({"item": [_("Choose an item of this organization.")]})
         scheduled_at = data.get("scheduled_at")
-        if scheduled_at == "suggested":
-            scheduled_at = sel.suggested_share_time(membership=self.membership)
-        shares = services.share_create(
+        when = {None: compose.WHEN_NOW, "suggested": compose.WHEN_SUGGESTED}.get(
+            scheduled_at if isinstance(scheduled_at, str) or scheduled_at is None else "",
+            compose.WHEN_SCHEDULE,
+        )
+        raw = [] if data.get("all_networks") else data.get("targets") or []
+        keys = [
+            compose.account_key(t["account"])
+            if "account" in t
+            else compose.dialog_key(t["network"])
+            for t in raw
+        ]
+        shares = compose.share_compose(
             membership=self.membership,
             item=item,
-            targets=self._targets(item, data),
-            scheduled_at=scheduled_at,
+            chosen=keys,
+            captions={k: t["caption"] for k, t in zip(keys, raw, strict=True) if "caption" in t},
+            all_networks=data.get("all_networks", False),
+            when=when,
+            scheduled_at=scheduled_at if when == compose.WHEN_SCHEDULE else None,
         )
         fresh = list(
             sel.with_list_data(Share.objects.for_org(self.organization))
@@ -414,6 +392,6 @@ class ShareViewSet(OrgScopedViewSet):
         url_name="api_shares_suggested_time",
     )
     def suggested_time(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        when = sel.suggested_share_time(membership=self.membership)
-        zone = sel.organization_zone(self.organization)
+        when = compose.suggested_share_time(membership=self.membership)
+        zone = compose.organization_zone(self.organization)
         return Response({"scheduled_at": when.astimezone(zone), "time_zone": zone.key})

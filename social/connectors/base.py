@@ -139,9 +139,33 @@ class AccountRef:
 # --- The interface -----------------------------------------------------------------
 
 
+class Posting:
+    """How a connector gets a post onto its network (``Connector.posting``)."""
+
+    API = "api"  # Chorus posts as a linked account
+    DIALOG = "dialog"  # the member posts in the network's share dialog (Facebook profiles)
+    INTENT = "intent"  # the member posts through the network's post intent (X)
+
+
 class Connector(ABC):
+    """One network (or one kind of account on it). The class attributes below are the one
+    declaration of *how* Chorus posts there; composer, share rules, publishing and the API
+    read them through ``social.connectors.registry`` instead of deciding per network."""
+
     network: str  # advocacy.networks.Network value
-    supports_api_posting: bool = True
+    posting: str = Posting.API
+    #: Account kinds (``social.models.AccountKind`` values) Chorus posts as through the API.
+    account_kinds: frozenset[str] = frozenset()
+    #: The network publishes images only (an item needs an image or a preview image).
+    requires_image: bool = False
+    #: The share dialog shares a link (an item without a URL cannot go there).
+    requires_link: bool = False
+    #: Links in captions are not clickable, so the tracked link is added to the caption's end.
+    link_in_caption: bool = False
+
+    @property
+    def supports_api_posting(self) -> bool:
+        return self.posting == Posting.API
 
     @abstractmethod
     def publish(self, account: AccountRef, content: PostContent) -> PublishResult:

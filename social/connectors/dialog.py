@@ -9,11 +9,22 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
-from .base import AccountRef, Connector, Metrics, PostContent, PublishResult, Rejected, TokenSet
+from .base import (
+    AccountRef,
+    Connector,
+    Metrics,
+    PostContent,
+    Posting,
+    PublishResult,
+    Rejected,
+    TokenSet,
+)
 
 X_INTENT_URL = "https://x.com/intent/post"
 
@@ -45,7 +56,11 @@ def x_intent_url(*, text: str, url: str = "") -> str:
 class DialogConnector(Connector):
     """A network reached only through a dialog the member completes in the browser."""
 
-    supports_api_posting = False
+    posting = Posting.DIALOG
+    #: How the network is shown: its key on My networks, its composer row, and what it means.
+    key: str = ""
+    target_label: Any = None  # default: "<Network> (through its share dialog)"
+    description: Any = ""
 
     @abstractmethod
     def share_dialog_url(self, content: PostContent, *, redirect_uri: str = "") -> str:
@@ -69,7 +84,13 @@ class DialogConnector(Connector):
 
 
 class FacebookDialogConnector(DialogConnector):
+    """Facebook personal profiles: no app may post to them."""
+
     network = "facebook"
+    requires_link = True
+    key = "facebook_profile"
+    target_label = _("Facebook (your profile, through Facebook's share dialog)")
+    description = _("Your personal profile, through Facebook's share dialog")
 
     def share_dialog_url(self, content: PostContent, *, redirect_uri: str = "") -> str:
         return facebook_share_dialog_url(
@@ -79,6 +100,9 @@ class FacebookDialogConnector(DialogConnector):
 
 class XDialogConnector(DialogConnector):
     network = "x"
+    posting = Posting.INTENT
+    key = "x"
+    description = _("Through X's post dialog")
 
     def share_dialog_url(self, content: PostContent, *, redirect_uri: str = "") -> str:
         return x_intent_url(text=content.caption, url=content.link_url)

@@ -32,6 +32,7 @@ INSIGHT_METRICS = (
 
 class FacebookPageConnector(GraphConnector):
     network = "facebook"
+    account_kinds = frozenset({"page"})
     graph_base_setting = "META_GRAPH_BASE"
 
     def publish(self, account: AccountRef, content: PostContent) -> PublishResult:

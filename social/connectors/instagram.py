@@ -46,6 +46,9 @@ def caption_with_link(content: PostContent) -> str:
 
 class InstagramConnector(GraphConnector):
     network = "instagram"
+    account_kinds = frozenset({"professional"})
+    requires_image = True
+    link_in_caption = True
     graph_base_setting = "INSTAGRAM_GRAPH_BASE"
 
     # ---- quota --------------------------------------------------------------------------------

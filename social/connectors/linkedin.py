@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-import regex
 from django.conf import settings
 from django.utils import timezone
 
+from ..hashtags import HASHTAG
 from .base import (
     AccountRef,
     Connector,
@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 
 #: Characters "little text" reserves; each must be backslash-escaped.
 RESERVED = set("\\|{}@[]()<>#*_~")
-HASHTAG = regex.compile(r"#([\p{L}\p{N}_]+)")
 PERMALINK = "https://www.linkedin.com/feed/update/{urn}"
 METRIC_FIELDS = {
     "IMPRESSION": "impressions",
@@ -78,6 +77,7 @@ def parse_metric_type(value: Any) -> str:
 
 class LinkedInConnector(Connector):
     network = "linkedin"
+    account_kinds = frozenset({"member"})
 
     def __init__(self) -> None:
         self.http = HttpClient("linkedin", "linkedin")

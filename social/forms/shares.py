@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ..selectors.shares import ComposerTarget, organization_zone
-from ..services.shares import ShareTarget
-
-WHEN_NOW = "now"
-WHEN_SCHEDULE = "schedule"
-WHEN_SUGGESTED = "suggested"
+from ..services.compose import (
+    WHEN_NOW,
+    WHEN_SCHEDULE,
+    WHEN_SUGGESTED,
+    ComposerTarget,
+    organization_zone,
+)
 
 
 def caption_field_name(target: ComposerTarget) -> str:
@@ -25,8 +26,8 @@ def caption_field_name(target: ComposerTarget) -> str:
 class ComposeForm(forms.Form):
     """Targets are chosen with ``target`` checkboxes (``account-<id>``/``dialog-<network>``);
     each has a ``caption-<key>`` textarea. ``share_all`` shares to every available target
-    with its caption. Service rules (guidelines, editability, networks) are checked by
-    ``social.services.shares.share_create``, not here."""
+    with its caption. The form only reads input: which targets, captions and time apply is
+    ``social.services.compose.share_compose``'s to decide."""
 
     target = forms.MultipleChoiceField(
         label=_("Networks"), required=False, widget=forms.CheckboxSelectMultiple
@@ -71,25 +72,12 @@ class ComposeForm(forms.Form):
         data = super().clean()
         if data.get("when") == WHEN_SCHEDULE and not data.get("scheduled_at"):
             self.add_error("scheduled_at", _("Choose the date and time to share at."))
-        chosen = self.chosen_targets(data)
-        if not chosen:
-            self.add_error("target", _("Choose at least one network to share to."))
         return data
 
-    def chosen_targets(self, data: dict[str, Any] | None = None) -> list[ComposerTarget]:
-        data = data if data is not None else self.cleaned_data
-        if data.get("share_all"):
-            return [t for t in self.targets if t.available]
-        keys = set(data.get("target") or [])
-        return [t for t in self.targets if t.key in keys and t.available]
-
-    def share_targets(self) -> list[ShareTarget]:
-        out = []
-        for t in self.chosen_targets():
-            name = caption_field_name(t)
-            caption = self.cleaned_data.get(name) if name in self.data else t.caption
-            if t.account is not None:
-                out.append(ShareTarget(caption=caption, account=t.account))
-            else:
-                out.append(ShareTarget(caption=caption, network=t.network))
-        return out
+    def captions(self) -> dict[str, str]:
+        """The captions the member sent, by target key (a missing one means "the default")."""
+        return {
+            t.key: self.cleaned_data.get(caption_field_name(t)) or ""
+            for t in self.targets
+            if caption_field_name(t) in self.data
+        }

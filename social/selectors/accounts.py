@@ -20,21 +20,21 @@ from django.utils.translation import gettext_lazy
 from advocacy.models import Membership, Organization, User
 from advocacy.networks import Network
 
+from ..connectors import registry
 from ..models import AccountStatus, NetworkAccount, NetworkPolicy
 from ..services.accounts import CONNECTABLE_NETWORKS
 
 #: How long before a token lapses that it counts as "expiring" (warnings, banner, health).
 EXPIRY_WARNING_DAYS = 7
 
-#: Networks shared through the network's own share dialog: nothing to connect, always there.
-DIALOG_NETWORKS: tuple[tuple[str, str, object], ...] = (
-    (
-        "facebook_profile",
-        "Facebook",
-        gettext_lazy("Your personal profile, through Facebook's share dialog"),
-    ),
-    (Network.X, "X", gettext_lazy("Through X's post dialog")),
-)
+
+def dialog_networks_shown() -> list[tuple[str, str, object]]:
+    """(key, label, description) of the networks shared through the network's own dialog or
+    intent (declared by their connectors): nothing to connect, always there."""
+    return [
+        (c.key or c.network, str(Network(c.network).label), c.description)
+        for c in registry.dialog_connectors()
+    ]
 
 
 class Health(models.TextChoices):

@@ -27,12 +27,14 @@ from advocacy.services import audit_log_record
 
 from .. import crypto
 from ..connectors.base import AccountRef, ConnectorError, Profile, ReauthRequired, TokenSet
+from ..connectors.registry import api_networks
 from ..models import AccountStatus, NetworkAccount, NetworkPolicy
 
 logger = logging.getLogger(__name__)
 
-#: Networks a member links through OAuth (the others go through share dialogs).
-CONNECTABLE_NETWORKS: tuple[str, ...] = (Network.LINKEDIN, Network.INSTAGRAM, Network.FACEBOOK)
+#: Networks a member links through OAuth: those Chorus posts to by API (declared by the
+#: connectors); the others go through share dialogs.
+CONNECTABLE_NETWORKS: tuple[str, ...] = api_networks()
 
 
 def network_account_connect(

@@ -29,10 +29,11 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ..connectors.base import AccountRef, ConnectorError, RateLimited, ReauthRequired
+from ..connectors.base import ConnectorError, RateLimited, ReauthRequired
 from ..connectors.registry import connector_for
 from ..models import AccountStatus, MetricSnapshot, Share, ShareMethod, ShareState
 from . import quotas
+from .posts import account_ref
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +79,6 @@ def next_metrics_time(published_at: datetime, now: datetime) -> datetime | None:
     else:
         step = WEEK
     return min(now + step, published_at + STOP_AFTER)
-
-
-def account_ref(account) -> AccountRef:
-    return AccountRef(
-        external_id=account.external_id,
-        access_token=account.access_token,
-        extra=dict(account.extra or {}),
-    )
 
 
 # ---- selecting due shares --------------------------------------------------------------------

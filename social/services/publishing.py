@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,10 +37,8 @@ from django.utils.translation import gettext as _
 from content_library.services import item_share_mark_record
 
 from ..connectors.base import (
-    AccountRef,
     ConnectorError,
     Duplicate,
-    PostContent,
     PublishResult,
     RateLimited,
     ReauthRequired,
@@ -51,19 +47,20 @@ from ..connectors.base import (
     UnknownOutcome,
 )
 from ..connectors.registry import connector_for
-from ..models import AccountStatus, NetworkAccount, Share, ShareEvent, ShareMethod, ShareState
+from ..models import (
+    RETRYABLE_STATES,
+    AccountStatus,
+    NetworkAccount,
+    Share,
+    ShareEvent,
+    ShareMethod,
+    ShareState,
+)
 from . import quotas
-from .links import tracked_link_create, tracked_link_url
+from .posts import account_ref, share_post_content
+from .transitions import share_event_record, share_transition
 
 log = logging.getLogger(__name__)
-
-HASHTAG = re.compile(r"#(\w+)")
-#: States in which the member may ask for another try.
-RETRYABLE_STATES = (ShareState.FAILED, ShareState.NEEDS_RECONNECT)
-
-
-class InvalidTransition(Exception):
-    """A share was asked to make a move its state machine does not allow."""
 
 
 # ---- configuration (settings, with defaults) -----------------------------------------------
@@ -99,25 +96,6 @@ def backoff_seconds(attempt: int) -> float:
     """Exponential backoff with +-25 % jitter: base, 2 x base, 4 x base, ... capped."""
     delay = min(backoff_base_seconds() * (2 ** max(attempt - 1, 0)), backoff_max_seconds())
     return delay * random.uniform(0.75, 1.25)
-
-
-# ---- state machine ----------------------------------------------------------------------------
-
-
-def share_transition(share: Share, to: str, *, detail: str = "") -> ShareEvent:
-    """Move ``share`` to ``to`` (saved) and record the move; ``InvalidTransition`` if not allowed."""
-    if not share.can_transition(to):
-        raise InvalidTransition(f"share {share.pk}: {share.state} -> {to} is not allowed")
-    from_state = share.state
-    share.state = to
-    share.save()
-    return ShareEvent.objects.create(
-        organization_id=share.organization_id,
-        share=share,
-        from_state=from_state,
-        to_state=to,
-        detail=detail[:500],
-    )
 
 
 def _enqueue(task_name: str, share_id: int, *, countdown: float = 0) -> None:
@@ -175,38 +153,6 @@ def share_retry(share: Share) -> Share:
         _enqueue("publish_share", locked.pk)
     share.refresh_from_db()
     return share
-
-
-# ---- building the post ------------------------------------------------------------------------
-
-
-def _absolute(url: str) -> str:
-    return url if "://" in url else urljoin(settings.SITE_URL.rstrip("/") + "/", url.lstrip("/"))
-
-
-def share_post_content(share: Share) -> PostContent:
-    """What to publish for ``share``: its caption, its tracked link and the item's preview."""
-    item = share.item
-    link_url = tracked_link_url(tracked_link_create(share=share)) if item.url else ""
-    images = list(item.images.all())
-    image_urls = tuple(_absolute(image.image.url) for image in images if image.image)
-    hashtag = HASHTAG.search(share.caption or "")
-    return PostContent(
-        caption=share.caption or "",
-        link_url=link_url,
-        title=(item.preview_title or item.title)[:400],
-        description=(item.preview_description or item.body or "")[:600],
-        thumbnail_url=item.preview_image_url or "",
-        image_urls=image_urls,
-        alt_text=next((image.alt_text for image in images if image.alt_text), ""),
-        hashtag=hashtag[1] if hashtag else "",
-    )
-
-
-def account_ref(account: NetworkAccount) -> AccountRef:
-    return AccountRef(
-        external_id=account.external_id, access_token=account.access_token, extra=account.extra
-    )
 
 
 def _load(share_id: int) -> Share | None:
@@ -444,9 +390,8 @@ def publish_share(share_id: int) -> str:
         if result.pending_id and not result.external_id:
             share.pending_container_id = result.pending_id
             share.save(update_fields=["pending_container_id", "updated_at"])
-            ShareEvent.objects.create(
-                organization_id=share.organization_id,
-                share=share,
+            share_event_record(
+                share,
                 from_state=share.state,
                 to_state=share.state,
                 detail=_("The network is processing the media."),

@@ -2,227 +2,50 @@
 
 Every rule a member can break is checked here and answered with a ``ValidationError`` they
 can act on; pages and the API only translate input. One ``Share`` per linked account and
-item (a database constraint); publishing itself is ``social.services.publishing`` (``share_enqueue``),
-which this module hands API shares to once they are saved.
+item (a database constraint); the checks are ``social.services.share_checks``, the compose
+rules (targets, default captions, when) ``social.services.compose``, and publishing itself is
+``social.services.publishing`` (``share_enqueue``), which API shares are handed to once saved.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advocacy.models import Membership
 from advocacy.networks import Network
-from advocacy.permissions import Capability, has_capability
 from content_library.models import ContentItem
-from content_library.selectors import item_visible_to
 
 from ..models import (
+    IN_FLIGHT_STATES,
+    RETRYABLE_STATES,
     NetworkAccount,
     Share,
-    ShareEvent,
     ShareMethod,
     ShareState,
     TrackedLink,
 )
-from ..selectors import shares as sel
+from ..selectors.shares import share_tracked_link
+from ..selectors.targets import account_refusal, disallowed_networks
+from .compose import ShareTarget
 from .links import tracked_link_create, tracked_link_url
+from .posts import caption_as_sent, caption_as_written
+from .share_checks import (
+    caption_check,
+    item_check,
+    share_capability_require,
+    share_policy_check,
+    target_check,
+)
+from .transitions import share_event_record, share_transition
 
 logger = logging.getLogger(__name__)
-
-HASHTAG = re.compile(r"(?<![\w#])#(\w{1,100})", re.UNICODE)
-
-
-@dataclass(frozen=True)
-class ShareTarget:
-    """Where to share and with which caption: a linked account, or (``account=None``) a
-    share-dialog network (``network``: Facebook profile or X)."""
-
-    caption: str
-    account: NetworkAccount | None = None
-    network: str = ""
-
-    @property
-    def target_network(self) -> str:
-        return self.account.network if self.account is not None else self.network
-
-    @property
-    def is_dialog(self) -> bool:
-        return self.account is None
-
-
-# --- checks ---------------------------------------------------------------------------------
-
-
-def _require_share_capability(membership: Membership) -> None:
-    if not has_capability(membership, Capability.SHARE_CONTENT):
-        raise PermissionDenied(_("Your role does not allow sharing."))
-
-
-def share_policy_check(*, membership: Membership) -> None:
-    """The social-media policy must be accepted before a share (ValidationError with its link)."""
-    from guidelines.selectors import policy_acknowledgement_required
-
-    version = policy_acknowledgement_required(membership=membership)
-    if version is None:
-        return
-    url = reverse(
-        "guidelines_document",
-        kwargs={"org_slug": membership.organization.slug, "document_id": version.document_id},
-    )
-    raise ValidationError(
-        {
-            "policy": [
-                _("Before you share, please read and accept “%(title)s”: %(url)s")
-                % {"title": version.document.title, "url": url}
-            ]
-        }
-    )
-
-
-def _check_item(membership: Membership, item: ContentItem) -> None:
-    if item.organization_id != membership.organization_id or not item_visible_to(
-        membership=membership, item=item
-    ):
-        raise ValidationError(
-            {
-                "item": [
-                    _(
-                        "This item cannot be shared: it is not approved, outside its sharing "
-                        "window, or not meant for you."
-                    )
-                ]
-            }
-        )
-
-
-def _check_caption(
-    *, membership: Membership, item: ContentItem, network: str, caption: str
-) -> None:
-    """Caption rules for ``network``: editability and the organization's guidelines."""
-    from guidelines.checker import check_caption
-
-    label = Network(network).label
-    if not item.captions_editable:
-        suggestions = sel.suggested_captions(item)
-        allowed = suggestions.get(network) or [t for texts in suggestions.values() for t in texts]
-        if allowed and caption.strip() not in {t.strip() for t in allowed}:
-            raise ValidationError(
-                {
-                    "caption": [
-                        _(
-                            "%(network)s: this item's captions cannot be edited; choose one of "
-                            "the suggested captions."
-                        )
-                        % {"network": label}
-                    ]
-                }
-            )
-    blocking = [
-        f for f in check_caption(membership.organization, network, caption) if f.is_blocking
-    ]
-    if blocking:
-        raise ValidationError(
-            {
-                "caption": [
-                    _("%(network)s: %(finding)s") % {"network": label, "finding": f.message}
-                    for f in blocking
-                ]
-            }
-        )
-
-
-def _check_target(
-    *, membership: Membership, item: ContentItem, target: ShareTarget, disallowed: set[str]
-) -> None:
-    network = target.target_network
-    if network not in Network.values:
-        raise ValidationError({"targets": [_("Choose a network Chorus knows.")]})
-    label = Network(network).label
-    if network in disallowed:
-        raise ValidationError(
-            {
-                "targets": [
-                    _("Your organization does not allow sharing to %(network)s.")
-                    % {"network": label}
-                ]
-            }
-        )
-    if target.account is not None:
-        refusal = sel.account_refusal(account=target.account, membership=membership)
-        if refusal:
-            raise ValidationError({"targets": [refusal]})
-    refusal = sel.network_refusal(item=item, network=network, dialog=target.is_dialog)
-    if refusal:
-        raise ValidationError({"targets": [refusal]})
-    _check_caption(membership=membership, item=item, network=network, caption=target.caption)
-
-
-# --- building the post ------------------------------------------------------------------------
-
-
-def caption_as_sent(*, network: str, caption: str, link_url: str) -> str:
-    """What the network receives as text. LinkedIn and Facebook pages carry the tracked link
-    as the post's link (article/link card), so the caption stays as written; Instagram
-    captions are not clickable, so the tracked link goes at the end for people to copy (the
-    composer says so); share dialogs get the link as their own parameter."""
-    caption = caption.strip()
-    if network == Network.INSTAGRAM and link_url and link_url not in caption:
-        return f"{caption}\n\n{link_url}" if caption else link_url
-    return caption
-
-
-def share_dialog_url(share: Share) -> str:
-    """The network's share dialog (Facebook) or intent (X) URL for a dialog share, with the
-    share's tracked link (built by ``social.connectors.dialog``)."""
-    from ..connectors import dialog
-
-    link = sel.share_tracked_link(share)
-    url = tracked_link_url(link) if link is not None else ""
-    if share.network == Network.FACEBOOK:
-        match = HASHTAG.search(share.caption or "")
-        return dialog.facebook_share_dialog_url(
-            href=url, hashtag=f"#{match.group(1)}" if match else ""
-        )
-    return dialog.x_intent_url(text=share.caption, url=url)
-
-
-def _event(share: Share, *, from_state: str, to_state: str, detail: str = "") -> None:
-    ShareEvent.objects.create(
-        organization_id=share.organization_id,
-        share=share,
-        from_state=from_state,
-        to_state=to_state,
-        detail=detail[:500],
-    )
-
-
-def _transition(share: Share, to: str, *, detail: str = "", **fields: object) -> Share:
-    if not share.can_transition(to):
-        raise ValidationError(
-            {
-                "state": [
-                    _("A share that is “%(state)s” cannot change like that.")
-                    % {"state": share.get_state_display()}
-                ]
-            }
-        )
-    before = share.state
-    share.state = to
-    for name, value in fields.items():
-        setattr(share, name, value)
-    share.save(update_fields=["state", "updated_at", *fields])
-    _event(share, from_state=before, to_state=to, detail=detail)
-    return share
 
 
 def _with_link(share: Share) -> Share:
@@ -262,7 +85,7 @@ def _refuse_existing(share: Share, label: str) -> None:
         raise ValidationError(
             {"targets": [_("You have already shared this to %(account)s.") % {"account": label}]}
         )
-    if share.state in sel.IN_FLIGHT_STATES:
+    if share.state in IN_FLIGHT_STATES:
         raise ValidationError(
             {
                 "targets": [
@@ -286,7 +109,7 @@ def _create_api_share(
     existing = _existing_api_share(membership, item, account)
     if existing is not None:
         _refuse_existing(existing, label)
-        if existing.state in sel.RETRYABLE_STATES:
+        if existing.state in RETRYABLE_STATES:
             if scheduled_at is not None:
                 raise ValidationError(
                     {
@@ -325,7 +148,7 @@ def _create_api_share(
         raise ValidationError(
             {"targets": [_("You have already shared this to %(account)s.") % {"account": label}]}
         ) from exc
-    _event(
+    share_event_record(
         share,
         from_state="",
         to_state=ShareState.SCHEDULED,
@@ -379,7 +202,7 @@ def _create_dialog_share(
         state=ShareState.SCHEDULED,
         scheduled_at=None,
     )
-    _event(
+    share_event_record(
         share,
         from_state="",
         to_state=ShareState.SCHEDULED,
@@ -408,12 +231,12 @@ def share_create(
     API shares are handed to ``social.services.publishing.share_enqueue``; dialog shares wait for the
     member to post in the dialog (``share_dialog_url``) and confirm (``share_dialog_confirm``).
     """
-    _require_share_capability(membership)
+    share_capability_require(membership)
     now = now or timezone.now()
     if item.organization_id != membership.organization_id:
         raise ValidationError({"item": [_("Choose an item of this organization.")]})
     share_policy_check(membership=membership)
-    _check_item(membership, item)
+    item_check(membership, item)
     if not targets:
         raise ValidationError({"targets": [_("Choose at least one network to share to.")]})
     if scheduled_at is not None:
@@ -434,13 +257,13 @@ def share_create(
                 }
             )
     seen: set[str] = set()
-    disallowed = sel.disallowed_networks(organization=membership.organization)
+    disallowed = disallowed_networks(organization=membership.organization)
     for target in targets:
         key = f"a{target.account.pk}" if target.account is not None else f"d{target.network}"
         if key in seen:
             raise ValidationError({"targets": [_("Each network can be chosen once.")]})
         seen.add(key)
-        _check_target(membership=membership, item=item, target=target, disallowed=disallowed)
+        target_check(membership=membership, item=item, target=target, disallowed=disallowed)
     shares = []
     for target in targets:
         if target.is_dialog:
@@ -458,7 +281,7 @@ def share_create(
 
 
 def _own_locked(membership: Membership, share: Share) -> Share:
-    _require_share_capability(membership)
+    share_capability_require(membership)
     locked = (
         Share.objects.for_org(membership.organization)
         .select_for_update(of=("self",))
@@ -483,7 +306,7 @@ def share_retry(*, membership: Membership, share: Share, caption: str | None = N
     """Try a failed (or needs-reconnect) share again, after the member fixed the cause:
     reconnected the account, or (``caption``) rewrote what the network refused."""
     share = _own_locked(membership, share)
-    if share.state not in sel.RETRYABLE_STATES:
+    if share.state not in RETRYABLE_STATES:
         raise ValidationError(
             {
                 "state": [
@@ -495,10 +318,10 @@ def share_retry(*, membership: Membership, share: Share, caption: str | None = N
     if share.method != ShareMethod.API or share.account is None:
         raise ValidationError({"state": [_("This share was not posted by Chorus.")]})
     share_policy_check(membership=membership)
-    refusal = sel.account_refusal(account=share.account, membership=membership)
+    refusal = account_refusal(account=share.account, membership=membership)
     if refusal:
         raise ValidationError({"account": [refusal]})
-    if share.network in sel.disallowed_networks(organization=membership.organization):
+    if share.network in disallowed_networks(organization=membership.organization):
         raise ValidationError(
             {
                 "targets": [
@@ -507,19 +330,19 @@ def share_retry(*, membership: Membership, share: Share, caption: str | None = N
                 ]
             }
         )
-    link = sel.share_tracked_link(share)
+    link = share_tracked_link(share)
     link_url = tracked_link_url(link) if link is not None else ""
     if caption is not None:
-        _check_caption(
+        caption_check(
             membership=membership, item=share.item, network=share.network, caption=caption
         )
         share.caption = caption_as_sent(network=share.network, caption=caption, link_url=link_url)
         share.save(update_fields=["caption", "updated_at"])
     else:
-        written = share.caption
-        if link_url and share.network == Network.INSTAGRAM:
-            written = written.replace(link_url, "").strip()
-        _check_caption(
+        written = caption_as_written(
+            network=share.network, caption=share.caption, link_url=link_url
+        )
+        caption_check(
             membership=membership, item=share.item, network=share.network, caption=written
         )
     return _retry_locked(share)
@@ -538,7 +361,7 @@ def share_cancel(*, membership: Membership, share: Share) -> Share:
                 ]
             }
         )
-    _transition(share, ShareState.CANCELLED, detail=_("Cancelled by you"))
+    share_transition(share, ShareState.CANCELLED, detail=_("Cancelled by you"))
     TrackedLink.objects.filter(share=share).update(is_active=False)
     return share
 
@@ -563,9 +386,9 @@ def share_dialog_confirm(
     now = now or timezone.now()
     # scheduled -> queued -> publishing -> published, all in this transaction: the member
     # did the publishing; the history shows each step as the state machine allows it.
-    _transition(share, ShareState.QUEUED, detail=_("You confirmed that you posted it"))
-    _transition(share, ShareState.PUBLISHING, detail=_("Posted through the share dialog"))
-    _transition(
+    share_transition(share, ShareState.QUEUED, detail=_("You confirmed that you posted it"))
+    share_transition(share, ShareState.PUBLISHING, detail=_("Posted through the share dialog"))
+    share_transition(
         share,
         ShareState.PUBLISHED,
         detail=_("Published by you"),

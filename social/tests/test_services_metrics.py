@@ -26,11 +26,11 @@ from social.services.metrics import (
     BATCH_SIZE,
     LEASE,
     METRIC_FIELDS,
-    account_ref,
     metrics_due_select,
     metrics_refresh_shares,
     next_metrics_time,
 )
+from social.services.posts import account_ref
 from social.tasks import metrics_refresh_batch, metrics_refresh_due
 from social.tests.factories import NetworkAccountFactory, ShareFactory
 

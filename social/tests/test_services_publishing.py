@@ -22,7 +22,7 @@ from content_library.models import ItemShareMark, Kind
 from content_library.tests.factories import ApprovedItemFactory
 from social.connectors.registry import connector_for
 from social.models import AccountKind, AccountStatus, Share, ShareEvent, ShareState
-from social.services import publishing, quotas
+from social.services import posts, publishing, quotas
 from social.tests.factories import ShareFactory
 
 from .conftest import Sandbox
@@ -335,7 +335,7 @@ def test_an_unknown_outcome_that_did_not_happen_is_queued_again(
     linkedin.http.request(
         "DELETE",
         f"{settings.NETWORK_BASES['LINKEDIN_API_BASE']}/rest/posts/{post['id']}",
-        headers=linkedin._headers(publishing.account_ref(share.account)),
+        headers=linkedin._headers(posts.account_ref(share.account)),
     )
 
     with django_capture_on_commit_callbacks() as callbacks:
@@ -429,9 +429,7 @@ def crashed_after_the_network_answered(share: Share, *, post_exists: bool) -> No
     started = timezone.now() - timedelta(minutes=30)
     if post_exists:
         connector = connector_for(share.network, share.account.kind)
-        connector.publish(
-            publishing.account_ref(share.account), publishing.share_post_content(share)
-        )
+        connector.publish(posts.account_ref(share.account), posts.share_post_content(share))
     Share.objects.filter(pk=share.pk).update(
         state=ShareState.PUBLISHING,
         attempts=1,

@@ -24,13 +24,13 @@ from social.models import (
     ShareState,
     TrackedLink,
 )
-from social.selectors import shares as sel
+from social.services import compose
+from social.services.posts import share_dialog_url
 from social.services.shares import (
     ShareTarget,
     share_cancel,
     share_create,
     share_dialog_confirm,
-    share_dialog_url,
     share_retry,
 )
 from social.tests.factories import NetworkAccountFactory, ShareFactory
@@ -453,13 +453,13 @@ def test_suggested_time_defaults_to_a_weekday_morning_in_the_org_zone(world, emp
     employee.organization.refresh_from_db()
     # Friday 2026-06-05 15:00 in Vilnius -> next Tuesday 09:00 Vilnius.
     now = datetime(2026, 6, 5, 12, 0, tzinfo=ZoneInfo("UTC"))
-    when = sel.suggested_share_time(membership=employee, now=now)
+    when = compose.suggested_share_time(membership=employee, now=now)
     local = when.astimezone(ZoneInfo("Europe/Vilnius"))
     assert (local.weekday(), local.hour, local.minute) == (1, 9, 0)
     assert when > now and timezone.is_aware(when)
     # Wednesday 08:00 local -> the same day at 09:00.
     now = datetime(2026, 6, 10, 5, 0, tzinfo=ZoneInfo("UTC"))
-    local = sel.suggested_share_time(membership=employee, now=now).astimezone(
+    local = compose.suggested_share_time(membership=employee, now=now).astimezone(
         ZoneInfo("Europe/Vilnius")
     )
     assert (local.date().isoformat(), local.hour) == ("2026-06-10", 9)
@@ -480,13 +480,13 @@ def test_suggested_time_follows_past_engagement(world, employee):
         )
     assert item  # the member's history, not the item, decides
     now = datetime(2026, 6, 15, 12, 0, tzinfo=ZoneInfo("UTC"))  # a Monday
-    when = sel.suggested_share_time(membership=employee, now=now)
+    when = compose.suggested_share_time(membership=employee, now=now)
     assert when == datetime(2026, 6, 20, 18, 0, tzinfo=ZoneInfo("UTC"))
 
 
 def test_suggested_time_is_always_ahead(world, employee):
     with time_machine.travel(datetime(2026, 6, 9, 8, 59, 30, tzinfo=ZoneInfo("UTC")), tick=False):
-        when = sel.suggested_share_time(membership=employee)
+        when = compose.suggested_share_time(membership=employee)
     assert when >= datetime(2026, 6, 9, 9, 14, tzinfo=ZoneInfo("UTC"))
     assert when == datetime(2026, 6, 10, 9, 0, tzinfo=ZoneInfo("UTC"))
 
@@ -494,6 +494,6 @@ def test_suggested_time_is_always_ahead(world, employee):
 def test_captions_prefill_from_the_items_suggestions(world, employee):
     item = link_item(world.a.org)
     CaptionFactory(item=item, network="facebook", text="For Facebook")
-    targets = {t.key: t for t in sel.composer_targets(membership=employee, item=item)}
+    targets = {t.key: t for t in compose.composer_targets(membership=employee, item=item)}
     assert targets["dialog-facebook"].caption == "For Facebook"
     assert targets["dialog-x"].caption == "Ovens go electric"

@@ -26,10 +26,10 @@ from ..forms.accounts import NetworkPolicyForm
 from ..models import NetworkPolicy
 from ..oauth import connect_login_url
 from ..selectors.accounts import (
-    DIALOG_NETWORKS,
     EXPIRY_WARNING_DAYS,
     account_health,
     connectable_networks,
+    dialog_networks_shown,
     network_account_of_user,
     network_accounts_of_user,
     network_health_for_org,
@@ -70,7 +70,7 @@ class NetworksMineView(OrgPageView):
         context = self.get_context_data(
             rows=rows,
             networks=networks,
-            dialog_networks=DIALOG_NETWORKS,
+            dialog_networks=dialog_networks_shown(),
             warning_days=EXPIRY_WARNING_DAYS,
             next_url=here,
         )

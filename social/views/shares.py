@@ -20,9 +20,10 @@ from advocacy.tenancy import OrgPageView
 from content_library import selectors as content_selectors
 from content_library.models import ContentItem
 
-from ..forms.shares import WHEN_SCHEDULE, WHEN_SUGGESTED, ComposeForm, caption_field_name
-from ..models import Share, ShareState
+from ..forms.shares import ComposeForm, caption_field_name
+from ..models import IN_FLIGHT_STATES, Share, ShareMethod, ShareState
 from ..selectors import shares as sel
+from ..services import compose, posts
 from ..services import shares as services
 
 #: While shares of an item are on their way, its history re-reads itself every two seconds
@@ -62,7 +63,7 @@ class ComposeView(OrgPageView):
     def _context(self, item: ContentItem, form: ComposeForm | None, **extra: Any) -> dict:
         from guidelines.selectors import policy_acknowledgement_required
 
-        targets = sel.composer_targets(membership=self.membership, item=item)
+        targets = compose.composer_targets(membership=self.membership, item=item)
         form = form or ComposeForm(
             targets=targets, organization=self.organization, auto_id=f"composer-{item.pk}-%s"
         )
@@ -91,8 +92,8 @@ class ComposeView(OrgPageView):
             item_url=item_url,
             in_feed=content_selectors.item_visible_to(membership=self.membership, item=item),
             has_accounts=any(t.account is not None for t in form.targets),
-            suggested_time=sel.suggested_share_time(membership=self.membership),
-            zone=sel.organization_zone(self.organization),
+            suggested_time=compose.suggested_share_time(membership=self.membership),
+            zone=compose.organization_zone(self.organization),
             **extra,
         )
 
@@ -106,7 +107,7 @@ class ComposeView(OrgPageView):
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         item = self.get_object()
-        targets = sel.composer_targets(membership=self.membership, item=item)
+        targets = compose.composer_targets(membership=self.membership, item=item)
         form = ComposeForm(
             request.POST,
             targets=targets,
@@ -115,18 +116,15 @@ class ComposeView(OrgPageView):
         )
         errors: list[str] = []
         if form.is_valid():
-            when = form.cleaned_data["when"]
-            scheduled_at = None
-            if when == WHEN_SCHEDULE:
-                scheduled_at = form.cleaned_data["scheduled_at"]
-            elif when == WHEN_SUGGESTED:
-                scheduled_at = sel.suggested_share_time(membership=self.membership)
             try:
-                shares = services.share_create(
+                shares = compose.share_compose(
                     membership=self.membership,
                     item=item,
-                    targets=form.share_targets(),
-                    scheduled_at=scheduled_at,
+                    chosen=form.cleaned_data["target"],
+                    captions=form.captions(),
+                    all_networks=form.cleaned_data["share_all"],
+                    when=form.cleaned_data["when"],
+                    scheduled_at=form.cleaned_data["scheduled_at"],
                 )
             except ValidationError as exc:
                 errors = _error_messages(exc)
@@ -155,7 +153,7 @@ def _history_context(
 ) -> dict[str, Any]:
     # Dialog shares wait for the member, not for a worker: no need to poll for them.
     in_flight = any(
-        s.state in sel.IN_FLIGHT_STATES - {ShareState.SCHEDULED} and s.method == "api"
+        s.state in IN_FLIGHT_STATES - {ShareState.SCHEDULED} and s.method == ShareMethod.API
         for s in shares
     )
     history_url = reverse(
@@ -180,7 +178,7 @@ def _share_row(share: Share) -> dict[str, Any]:
 
         row["tracked_url"] = tracked_link_url(link)
     if services.is_dialog_waiting(share):
-        row["dialog_url"] = services.share_dialog_url(share)
+        row["dialog_url"] = posts.share_dialog_url(share)
     return row
 
 

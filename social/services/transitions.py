@@ -1,0 +1,59 @@
+"""Moving a share through its state machine (``social.models.SHARE_TRANSITIONS``).
+
+``share_transition`` is the one write that changes ``Share.state``: the member's actions
+(``social.services.shares``) and publishing (``social.services.publishing``) both go through
+it, and every move leaves a ``ShareEvent`` (the history the member sees).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from ..models import Share, ShareEvent
+
+
+class InvalidTransition(ValidationError):
+    """A share was asked to make a move its state machine does not allow (a 400 for a member)."""
+
+    def __init__(self, share: Share, to: str) -> None:
+        self.share_id, self.from_state, self.to_state = share.pk, share.state, to
+        super().__init__(
+            {
+                "state": [
+                    _("A share that is “%(state)s” cannot change like that.")
+                    % {"state": share.get_state_display()}
+                ]
+            }
+        )
+
+    def __str__(self) -> str:
+        return f"share {self.share_id}: {self.from_state} -> {self.to_state} is not allowed"
+
+
+def share_event_record(share: Share, *, from_state: str, to_state: str, detail: str = "") -> None:
+    """Append to the share's history (also for steps that keep the state, e.g. "processing")."""
+    ShareEvent.objects.create(
+        organization_id=share.organization_id,
+        share=share,
+        from_state=from_state,
+        to_state=to_state,
+        detail=detail[:500],
+    )
+
+
+def share_transition(share: Share, to: str, *, detail: str = "", **fields: object) -> Share:
+    """Move ``share`` to ``to`` with ``fields`` set, save it and record the move.
+
+    Callers hold the share's row lock (``select_for_update``), so saving the whole row
+    cannot overwrite a concurrent change. ``InvalidTransition`` when the move is not allowed.
+    """
+    if not share.can_transition(to):
+        raise InvalidTransition(share, to)
+    before = share.state
+    share.state = to
+    for name, value in fields.items():
+        setattr(share, name, value)
+    share.save()
+    share_event_record(share, from_state=before, to_state=to, detail=detail)
+    return share
