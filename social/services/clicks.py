@@ -3,7 +3,7 @@ and draining the recorded clicks into the database and the counters.
 
 The redirect (social.views.links) does two cheap things per request:
 
-1. ``link_target_get(code)``: code -> (link, organization, share, target, active), from the
+1. ``link_target_get(code)`` (``social.selectors.links``): code -> (link, organization, share, target, active), from the
    Django cache (``TRACKED_LINK_CACHE_SECONDS``) or one indexed query on ``code``.
 2. ``click_record(event)``: one ``RPUSH`` of the event's JSON onto a Redis list (a tight
    socket timeout, no retries). When Redis is not configured, refuses or times out, the
@@ -35,7 +35,6 @@ from urllib.parse import urlsplit
 
 import redis
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Case, F, Value, When
 from django.http import HttpRequest
@@ -45,6 +44,7 @@ from redis.retry import Retry
 
 from ..bots import detect_bot
 from ..models import ClickEvent, Share, TrackedLink
+from ..selectors.links import LinkTarget
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,6 @@ DRAIN_LOCK_SECONDS = 300
 REDIS_RETRY_SECONDS = 5.0
 #: Socket timeouts of the request path's Redis client (seconds).
 RECORD_SOCKET_TIMEOUT = 0.1
-CODE_MAX_LENGTH = 16
-CODE_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 #: Referer host (or parent domain) -> network.
 REFERRER_NETWORKS: dict[str, str] = {
@@ -73,59 +71,6 @@ REFERRER_NETWORKS: dict[str, str] = {
     "x.com": "x",
     "twitter.com": "x",
 }
-
-
-# ---- code -> target --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LinkTarget:
-    link_id: int
-    organization_id: int
-    share_id: int | None
-    target_url: str
-    is_active: bool
-
-
-def code_is_well_formed(code: str) -> bool:
-    return 0 < len(code) <= CODE_MAX_LENGTH and set(code) <= CODE_ALPHABET
-
-
-def _cache_key(code: str) -> str:
-    return f"social:tl:{code}"
-
-
-def link_target_get(code: str) -> LinkTarget | None:
-    """The link behind ``code`` (cached briefly), or ``None`` when there is no such code."""
-    if not code_is_well_formed(code):
-        return None
-    key = _cache_key(code)
-    cached = cache.get(key)
-    if cached is not None:
-        return LinkTarget(*cached)
-    row = (
-        TrackedLink.objects.filter(code=code)
-        .values_list("pk", "organization_id", "share_id", "target_url", "is_active")
-        .first()
-    )
-    if row is None:
-        return None
-    cache.set(key, tuple(row), settings.TRACKED_LINK_CACHE_SECONDS)
-    return LinkTarget(*row)
-
-
-def tracked_link_cache_evict(link: TrackedLink) -> None:
-    cache.delete(_cache_key(link.code))
-
-
-def tracked_link_set_active(*, link: TrackedLink, active: bool) -> TrackedLink:
-    """Enable or disable a tracked link; the redirect answers 404 for a disabled one at once."""
-    TrackedLink.objects.filter(pk=link.pk).update(is_active=active)
-    link.is_active = active
-    tracked_link_cache_evict(link)
-    # Another request may cache the old row before this transaction commits: evict again then.
-    transaction.on_commit(lambda: tracked_link_cache_evict(link))
-    return link
 
 
 # ---- building the event ----------------------------------------------------------------------

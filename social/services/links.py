@@ -1,4 +1,5 @@
-"""Tracked links: short unguessable codes and the URL with UTM parameters they redirect to."""
+"""Tracked links: short unguessable codes, the URL with UTM parameters they redirect to, and
+turning a link off (which evicts the redirect's cached target at once)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import secrets
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from ..models import Share, TrackedLink
+from ..selectors.links import link_cache_key
 
 #: 10 characters of URL-safe base64 ≈ 60 bits: unguessable, still short.
 CODE_BYTES = 8
@@ -62,3 +65,17 @@ def tracked_link_create(*, share: Share) -> TrackedLink:
 def tracked_link_url(link: TrackedLink) -> str:
     """The public short URL members post."""
     return f"{settings.TRACKED_LINK_BASE_URL.rstrip('/')}/s/{link.code}"
+
+
+def tracked_link_cache_evict(link: TrackedLink) -> None:
+    cache.delete(link_cache_key(link.code))
+
+
+def tracked_link_set_active(*, link: TrackedLink, active: bool) -> TrackedLink:
+    """Enable or disable a tracked link; the redirect answers 404 for a disabled one at once."""
+    TrackedLink.objects.filter(pk=link.pk).update(is_active=active)
+    link.is_active = active
+    tracked_link_cache_evict(link)
+    # Another request may cache the old row before this transaction commits: evict again then.
+    transaction.on_commit(lambda: tracked_link_cache_evict(link))
+    return link

@@ -29,12 +29,11 @@ from ..models import (
     Share,
     ShareMethod,
     ShareState,
-    TrackedLink,
 )
 from ..selectors.shares import share_tracked_link
 from ..selectors.targets import account_refusal, disallowed_networks
 from .compose import ShareTarget
-from .links import tracked_link_create, tracked_link_url
+from .links import tracked_link_create, tracked_link_set_active, tracked_link_url
 from .posts import caption_as_sent, caption_as_written
 from .share_checks import (
     caption_check,
@@ -362,7 +361,9 @@ def share_cancel(*, membership: Membership, share: Share) -> Share:
             }
         )
     share_transition(share, ShareState.CANCELLED, detail=_("Cancelled by you"))
-    TrackedLink.objects.filter(share=share).update(is_active=False)
+    link = share_tracked_link(share)
+    if link is not None:
+        tracked_link_set_active(link=link, active=False)  # the redirect stops at once
     return share
 
 

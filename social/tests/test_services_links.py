@@ -12,8 +12,13 @@ from django.urls import reverse
 from advocacy.networks import Network
 from content_library.tests.factories import ApprovedItemFactory
 from social.models import ClickEvent, ShareState, TrackedLink
-from social.services.clicks import tracked_link_set_active
-from social.services.links import new_code, tracked_link_create, tracked_link_url, utm_url
+from social.services.links import (
+    new_code,
+    tracked_link_create,
+    tracked_link_set_active,
+    tracked_link_url,
+    utm_url,
+)
 from social.tests.factories import ShareFactory
 
 

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from advocacy.models import Role
@@ -34,6 +36,7 @@ from social.services.shares import (
     share_retry,
 )
 from social.tests.factories import NetworkAccountFactory, ShareFactory
+from social.tests.redis_support import private_redis  # noqa: F401 - fixture
 
 from .shares_support import (
     accept_policy,
@@ -497,3 +500,34 @@ def test_captions_prefill_from_the_items_suggestions(world, employee):
     targets = {t.key: t for t in compose.composer_targets(membership=employee, item=item)}
     assert targets["dialog-facebook"].caption == "For Facebook"
     assert targets["dialog-x"].caption == "Ovens go electric"
+
+
+# --- cancelling stops the tracked link at once (on the Redis cache, as in production) -------
+
+
+@pytest.fixture
+def redis_cache(settings, private_redis):  # noqa: F811
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": private_redis.url,
+        }
+    }
+    settings.CLICKS_REDIS_URL = ""  # clicks go straight to the database here
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def test_cancelling_a_scheduled_share_stops_its_tracked_link_at_once(
+    client, employee, ready, redis_cache, django_capture_on_commit_callbacks
+):
+    [share] = _share(employee, ready, scheduled_at=timezone.now() + timedelta(hours=3))
+    link = TrackedLink.objects.get(share=share)
+    redirect = reverse("tracked_link_redirect", kwargs={"code": link.code})
+    assert client.get(redirect).status_code == 302  # the redirect cached the target
+    with django_capture_on_commit_callbacks(execute=True):
+        share_cancel(membership=employee, share=share)
+    link.refresh_from_db()
+    assert link.is_active is False
+    assert client.get(redirect).status_code == 404

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from ..services.clicks import click_event_build, click_record, link_target_get
+from ..selectors.links import link_target_get
+from ..services.clicks import click_event_build, click_record
 
 
 @require_safe
