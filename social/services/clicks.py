@@ -40,6 +40,7 @@ from django.db.models import Case, F, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 from redis.backoff import NoBackoff
+from redis.exceptions import LockError
 from redis.retry import Retry
 
 from ..bots import detect_bot
@@ -307,17 +308,11 @@ def clicks_count_batch(*, limit: int = 2000) -> int:
     return len(rows)
 
 
-_RELEASE_LOCK = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
-return 0
-"""
-
-
 def _drain_redis(
     client: redis.Redis, result: DrainResult, *, batch_size: int, max_batches: int
 ) -> None:
-    token = uuid.uuid4().hex
-    if not client.set(DRAIN_LOCK_KEY, token, nx=True, ex=DRAIN_LOCK_SECONDS):
+    lock = client.lock(DRAIN_LOCK_KEY, timeout=DRAIN_LOCK_SECONDS, blocking=False)
+    if not lock.acquire():
         return  # another drain is running; it takes the queue
     try:
         for _ in range(max_batches):
@@ -342,7 +337,10 @@ def _drain_redis(
             client.ltrim(PROCESSING_KEY, len(raw), -1)
             result.taken += len(raw)
     finally:
-        client.eval(_RELEASE_LOCK, 1, DRAIN_LOCK_KEY, token)
+        try:
+            lock.release()
+        except LockError:  # it expired (a drain longer than DRAIN_LOCK_SECONDS); never ours now
+            log.warning("clicks: the drain lock expired before the drain finished")
 
 
 def clicks_drain(*, batch_size: int = 1000, max_batches: int = 100) -> DrainResult:

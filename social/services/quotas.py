@@ -4,20 +4,25 @@ A network that throttles us (``RateLimited(retry_after, scope)``) blocks either 
 that network (``scope="app"``) or one account on it (``"account"``: the network's id for the
 member, page or professional account). Marks live in the Django cache (Redis in production),
 so every worker sees them; they are read before any call, and work for a blocked account waits
-(the task is rescheduled to after the mark) instead of failing.
+(the task is rescheduled to after the mark) instead of failing. The keys carry no organization,
+on purpose: a network throttles our app, or one account on it, whoever the work is for.
 """
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
+from redis.client import Pipeline
 
 from ..connectors.base import RateLimited
 
 #: Marks outlive their moment by this much in the cache (they are compared, not just present).
 SLACK_SECONDS = 60
+_local_lock = threading.Lock()
 #: A mark is never set for longer than this (a broken Retry-After must not block for months).
 MAX_BLOCK_SECONDS = 7 * 24 * 3600
 
@@ -30,12 +35,46 @@ def account_key(network: str, account_id: str) -> str:
     return f"social:blocked:{network}:account:{account_id}"
 
 
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _as_ms(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None  # missing, or written by an older version: treated as no mark
+
+
 def _set_mark(key: str, until: datetime) -> None:
-    current = cache.get(key)
-    if current is not None and current >= until.timestamp():
-        return  # never shorten a block
-    seconds = max(1, int((until - timezone.now()).total_seconds()) + SLACK_SECONDS)
-    cache.set(key, until.timestamp(), timeout=seconds)
+    """Raise the mark at ``key`` to ``until``, never lower it, atomically across workers.
+
+    On Redis: an optimistic transaction (``WATCH`` the key, compare, ``SET … PX`` in
+    ``MULTI``/``EXEC``; redis-py retries when another worker changed the key meanwhile), so
+    two workers marking at once keep the later end. Other caches (development) are
+    per-process, where a lock does the same.
+    """
+    until_ms = _ms(until)
+    ttl_ms = max(1000, until_ms - _ms(timezone.now()) + SLACK_SECONDS * 1000)
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        full_key = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(full_key, write=True)
+
+        def raise_mark(pipe: Pipeline) -> None:
+            current = _as_ms(pipe.get(full_key))
+            if current is not None and current >= until_ms:
+                return  # never shorten a block
+            pipe.multi()
+            # An int is stored as is by Django's Redis serializer, so cache.get reads it back.
+            pipe.set(full_key, until_ms, px=ttl_ms)
+
+        client.transaction(raise_mark, full_key)
+        return
+    with _local_lock:
+        current = _as_ms(backend.get(key))
+        if current is None or current < until_ms:
+            backend.set(key, until_ms, timeout=ttl_ms / 1000)
 
 
 def block(
@@ -59,10 +98,11 @@ def block_from_error(network: str, account_id: str | None, error: RateLimited) -
 def blocked_until(network: str, account_id: str | None = None) -> datetime | None:
     """When work for ``account_id`` on ``network`` may go on, if it is blocked now; else ``None``."""
     keys = [app_key(network)] + ([account_key(network, account_id)] if account_id else [])
-    marks = [value for value in cache.get_many(keys).values() if value is not None]
+    marks = [_as_ms(value) for value in cache.get_many(keys).values()]
+    marks = [mark for mark in marks if mark is not None]
     if not marks:
         return None
-    until = datetime.fromtimestamp(max(marks), UTC)
+    until = datetime.fromtimestamp(max(marks) / 1000, UTC)
     return until if until > timezone.now() else None
 
 
