@@ -35,11 +35,16 @@ def account_key(network: str, account_id: str) -> str:
     return f"social:blocked:{network}:account:{account_id}"
 
 
-def _ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
-def _as_ms(value: object) -> int | None:
+def _us(moment: datetime) -> int:
+    """The moment in whole microseconds since the epoch (exact, stored as an int)."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _as_us(value: object) -> int | None:
     try:
         return int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
@@ -54,27 +59,27 @@ def _set_mark(key: str, until: datetime) -> None:
     two workers marking at once keep the later end. Other caches (development) are
     per-process, where a lock does the same.
     """
-    until_ms = _ms(until)
-    ttl_ms = max(1000, until_ms - _ms(timezone.now()) + SLACK_SECONDS * 1000)
+    until_us = _us(until)
+    ttl_ms = max(1000, (until_us - _us(timezone.now())) // 1000 + SLACK_SECONDS * 1000)
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         full_key = backend.make_and_validate_key(key)
         client = backend._cache.get_client(full_key, write=True)
 
         def raise_mark(pipe: Pipeline) -> None:
-            current = _as_ms(pipe.get(full_key))
-            if current is not None and current >= until_ms:
+            current = _as_us(pipe.get(full_key))
+            if current is not None and current >= until_us:
                 return  # never shorten a block
             pipe.multi()
             # An int is stored as is by Django's Redis serializer, so cache.get reads it back.
-            pipe.set(full_key, until_ms, px=ttl_ms)
+            pipe.set(full_key, until_us, px=ttl_ms)
 
         client.transaction(raise_mark, full_key)
         return
     with _local_lock:
-        current = _as_ms(backend.get(key))
-        if current is None or current < until_ms:
-            backend.set(key, until_ms, timeout=ttl_ms / 1000)
+        current = _as_us(backend.get(key))
+        if current is None or current < until_us:
+            backend.set(key, until_us, timeout=ttl_ms / 1000)
 
 
 def block(
@@ -98,11 +103,11 @@ def block_from_error(network: str, account_id: str | None, error: RateLimited) -
 def blocked_until(network: str, account_id: str | None = None) -> datetime | None:
     """When work for ``account_id`` on ``network`` may go on, if it is blocked now; else ``None``."""
     keys = [app_key(network)] + ([account_key(network, account_id)] if account_id else [])
-    marks = [_as_ms(value) for value in cache.get_many(keys).values()]
+    marks = [_as_us(value) for value in cache.get_many(keys).values()]
     marks = [mark for mark in marks if mark is not None]
     if not marks:
         return None
-    until = datetime.fromtimestamp(max(marks) / 1000, UTC)
+    until = _EPOCH + max(marks) * _MICROSECOND
     return until if until > timezone.now() else None
 
 
