@@ -88,6 +88,9 @@ class NetworkHealthRowSerializer(serializers.Serializer):
     expiring_members = serializers.IntegerField()
     required = serializers.BooleanField()
     allowed = serializers.BooleanField()
+    errors_24h = serializers.IntegerField(help_text="Errors talking to the network, last 24 h.")
+    last_error = serializers.CharField(help_text="What the latest error was (empty: none).")
+    last_error_at = serializers.DateTimeField(allow_null=True)
 
 
 class NetworkHealthSerializer(serializers.Serializer):

@@ -15,8 +15,8 @@ Responses are mapped to the errors of ``social.connectors.base`` following SOCIA
   so ``UnknownOutcome``; on reads ``Transient``. A gateway's 504 on a create is ``UnknownOutcome``
   too. A connection that was never made (refused, connect timeout) is ``Transient`` either way.
 
-Every error is counted per network and error class in the cache (``error_counts``), per UTC day,
-so broken connections show up on health pages.
+Every error is counted per network and error class (``social.connectors.error_counts``), so
+broken connections show up on the admins' network-health page.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from typing import Any
 
 import requests
 from django.conf import settings
-from django.core.cache import cache
 
 from .base import (
     ConnectorError,
@@ -42,6 +41,7 @@ from .base import (
     Transient,
     UnknownOutcome,
 )
+from .error_counts import error_count_record
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,6 @@ USER_AGENT = "Chorus/1.0 (employee advocacy)"
 GRAPH_THROTTLE_CODES = frozenset({4, 17, 32, 341, 613}) | frozenset(range(80001, 80015))
 GRAPH_APP_THROTTLE_CODES = frozenset({4, 341})
 LINKEDIN_REAUTH_SERVICE_CODES = frozenset({65600, 65601, 65602, 65603, 65604})
-ERROR_COUNT_TTL = 3 * 24 * 3600
 
 _local = threading.local()
 
@@ -65,47 +64,6 @@ def _session() -> requests.Session:
 
 def default_retry_after() -> float:
     return float(getattr(settings, "SOCIAL_RATE_LIMIT_DEFAULT_SECONDS", 300))
-
-
-# ---- error counters ---------------------------------------------------------------------------
-
-
-def _count_key(network: str, error_class: str, day: str) -> str:
-    return f"social:errors:{network}:{error_class}:{day}"
-
-
-def error_count_record(network: str, error: ConnectorError) -> None:
-    day = datetime.now(UTC).strftime("%Y%m%d")
-    key = _count_key(network, type(error).__name__, day)
-    try:
-        if not cache.add(key, 1, timeout=ERROR_COUNT_TTL):
-            cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=ERROR_COUNT_TTL)
-
-
-ERROR_CLASSES = (
-    "Transient",
-    "RateLimited",
-    "QuotaExceeded",
-    "ReauthRequired",
-    "PermissionMissing",
-    "Rejected",
-    "Duplicate",
-    "UnknownOutcome",
-)
-
-
-def error_counts(network: str, *, days: int = 1) -> dict[str, int]:
-    """Errors of ``network`` by class over the last ``days`` UTC days (today included)."""
-    today = datetime.now(UTC)
-    day_keys = [(today - timedelta(days=n)).strftime("%Y%m%d") for n in range(days)]
-    keys = {_count_key(network, name, day): name for name in ERROR_CLASSES for day in day_keys}
-    found = cache.get_many(list(keys))
-    totals: dict[str, int] = {}
-    for key, value in found.items():
-        totals[keys[key]] = totals.get(keys[key], 0) + int(value)
-    return totals
 
 
 # ---- the client -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from advocacy.models import Membership, Organization, User
 from advocacy.networks import Network
 
 from ..connectors import registry
+from ..connectors.error_counts import error_counts, last_error
 from ..models import AccountStatus, NetworkAccount, NetworkPolicy
 from ..services.accounts import CONNECTABLE_NETWORKS
 
@@ -146,6 +147,19 @@ def network_allowed(*, organization: Organization, network: str) -> bool:
     )
 
 
+#: What each connector error class means, for people.
+ERROR_LABELS: dict[str, object] = {
+    "Transient": gettext_lazy("Temporary failure at the network"),
+    "RateLimited": gettext_lazy("Rate limited"),
+    "QuotaExceeded": gettext_lazy("Publishing quota reached"),
+    "ReauthRequired": gettext_lazy("Reconnection required"),
+    "PermissionMissing": gettext_lazy("Permission missing"),
+    "Rejected": gettext_lazy("Post refused"),
+    "Duplicate": gettext_lazy("Duplicate post"),
+    "UnknownOutcome": gettext_lazy("No answer from the network"),
+}
+
+
 @dataclass(frozen=True)
 class NetworkHealthRow:
     network: str
@@ -155,12 +169,18 @@ class NetworkHealthRow:
     expiring_members: int
     required: bool
     allowed: bool
+    #: Errors Chorus met talking to the network in the last 24 hours (all organizations: the
+    #: connection is shared), and the latest one (what kind, when; never its message).
+    errors_24h: int = 0
+    last_error: str = ""
+    last_error_at: datetime | None = None
 
 
 def network_health_for_org(
     *, organization: Organization, now: datetime | None = None
 ) -> dict[str, object]:
-    """Per network: the organization's active members connected, needing reconnection, expiring.
+    """Per network: the organization's active members connected, needing reconnection,
+    expiring; and the errors Chorus met with the network in the last 24 hours.
 
     One aggregate query over the accounts of this organization's active members (no loop per
     member), one for the member count and one for the policies.
@@ -193,6 +213,7 @@ def network_health_for_org(
     for network in CONNECTABLE_NETWORKS:
         row = by_network.get(network, {})
         policy = policies.get(network)
+        latest = last_error(network)
         result.append(
             NetworkHealthRow(
                 network=network,
@@ -202,6 +223,11 @@ def network_health_for_org(
                 expiring_members=row.get("expiring", 0),
                 required=bool(policy and policy.required),
                 allowed=policy.allowed if policy else True,
+                errors_24h=sum(error_counts(network, hours=24).values()),
+                last_error=str(ERROR_LABELS.get(latest.error_class, latest.error_class))
+                if latest
+                else "",
+                last_error_at=latest.at if latest else None,
             )
         )
     return {"active_members": members.count(), "networks": result}

@@ -21,7 +21,7 @@ from social.connectors.base import (
     Transient,
     UnknownOutcome,
 )
-from social.connectors.http import error_counts
+from social.connectors.error_counts import error_counts
 from social.connectors.linkedin import LinkedInConnector, escape_little_text, parse_metric_type
 
 from .conftest import png_bytes

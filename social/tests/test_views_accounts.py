@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from advocacy.models import AuditLogEntry
 from advocacy.networks import Network
+from social.connectors.base import RateLimited, ReauthRequired, Transient
+from social.connectors.error_counts import error_count_record
 from social.models import AccountKind, AccountStatus, NetworkAccount, NetworkPolicy
 from social.selectors.accounts import network_health_for_org
 from tests.factories import MembershipFactory
@@ -190,3 +193,37 @@ def test_navigation_offers_my_networks_to_everyone_and_health_to_admins(client, 
     client.force_login(world.a.admin)
     body = client.get(_url("networks_mine", world)).content.decode()
     assert _url("networks_health", world) in body
+
+
+def test_health_shows_each_networks_errors_of_the_last_24_hours_and_the_last_error(
+    client, world, django_assert_max_num_queries
+):
+    cache.clear()
+    now = datetime.now(UTC)
+    # What the connectors' HTTP client records for every error it raises.
+    error_count_record("linkedin", Transient("LinkedIn broke"), now=now - timedelta(hours=25))
+    error_count_record("linkedin", Transient("LinkedIn broke"), now=now - timedelta(hours=3))
+    error_count_record("linkedin", RateLimited("slow down", retry_after=60), now=now)
+    error_count_record(
+        "instagram", ReauthRequired("Secret caption of another org"), now=now - timedelta(hours=1)
+    )
+    client.force_login(world.a.admin)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(_url("networks_health", world))
+
+    rows = {r.network: r for r in network_health_for_org(organization=world.a.org)["networks"]}
+    assert rows["linkedin"].errors_24h == 2  # the one 25 hours ago is out of the window
+    assert rows["linkedin"].last_error == "Rate limited"
+    assert rows["instagram"].errors_24h == 1
+    assert rows["instagram"].last_error == "Reconnection required"
+    assert rows["facebook"].errors_24h == 0 and rows["facebook"].last_error == ""
+    body = response.content.decode()
+    assert '<td data-col="errors">2</td>' in body
+    assert "Rate limited" in body and "Reconnection required" in body
+    assert "Secret caption" not in body  # messages are never shown (they may quote a post)
+    api = client.get(f"/api/v1/orgs/{world.a.org.slug}/networks/health/").json()
+    api_rows = {r["network"]: r for r in api["networks"]}
+    assert api_rows["linkedin"]["errors_24h"] == 2
+    assert api_rows["linkedin"]["last_error"] == "Rate limited"
+    cache.clear()
