@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from advocacy.networks import Network
 from social.models import AccountStatus, NetworkAccount
-from social.services.accounts import accounts_refresh_expiring
+from social.services.tokens import accounts_refresh_expiring
 from social.tasks import accounts as tasks_accounts
 
 from .accounts_support import connect_through_allauth, oauth_sandbox_fixture  # noqa: F401

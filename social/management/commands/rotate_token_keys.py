@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from social.services.accounts import token_keys_rotate
+from social.services.tokens import token_keys_rotate
 
 
 class Command(BaseCommand):
