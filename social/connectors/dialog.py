@@ -59,6 +59,8 @@ class DialogConnector(Connector):
     posting = Posting.DIALOG
     #: How the network is shown: its key on My networks, its composer row, and what it means.
     key: str = ""
+    #: The dialog can be opened with the caption filled in (X's intent can; Facebook's cannot).
+    takes_caption: bool = True
     target_label: Any = None  # default: "<Network> (through its share dialog)"
     description: Any = ""
 
@@ -88,6 +90,7 @@ class FacebookDialogConnector(DialogConnector):
 
     network = "facebook"
     requires_link = True
+    takes_caption = False
     key = "facebook_profile"
     target_label = _("Facebook (your profile, through Facebook's share dialog)")
     description = _("Your personal profile, through Facebook's share dialog")

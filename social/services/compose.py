@@ -93,6 +93,16 @@ class ComposerTarget:
     def available(self) -> bool:
         return not self.refusal
 
+    # How the network posts, as its connector declares it (for the composer's notes/preview).
+    @property
+    def link_in_caption(self) -> bool:
+        return registry.link_in_caption(self.network)
+
+    @property
+    def dialog_takes_caption(self) -> bool:
+        connector = registry.dialog_connector(self.network) if self.is_dialog else None
+        return bool(connector and connector.takes_caption)
+
 
 def account_key(account_id: int) -> str:
     return f"account-{account_id}"
