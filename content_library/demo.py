@@ -14,8 +14,12 @@ from django.utils import timezone
 
 from advocacy.models import Organization
 
-from . import services
 from .models import ContentItem, ContentSuggestion, FeedSource, Kind, Topic
+from .services.items import content_item_create
+from .services.review import content_item_approve, content_item_submit
+from .services.sources import feed_source_create
+from .services.suggestions import suggestion_submit
+from .services.topics import topic_create
 
 log = logging.getLogger(__name__)
 
@@ -339,7 +343,7 @@ def seed(*, organization: Organization, members: Any) -> None:
     topics = []
     for name in text["topics"]:
         topic = Topic.objects.for_org(organization).filter(name=name).first()
-        topics.append(topic or services.topic_create(actor=manager, name=name))
+        topics.append(topic or topic_create(actor=manager, name=name))
     existing = set(ContentItem.objects.for_org(organization).values_list("title", flat=True))
     for n, (title, kind, category, company, url, captions, extra) in enumerate(text["items"]):
         if title in existing:
@@ -349,7 +353,7 @@ def seed(*, organization: Organization, members: Any) -> None:
         )
         if extra.get("expired"):
             publish_at = now - timedelta(days=30)
-        item = services.content_item_create(
+        item = content_item_create(
             actor=manager,
             title=title,
             kind=kind,
@@ -365,10 +369,10 @@ def seed(*, organization: Organization, members: Any) -> None:
         )
         status = extra.get("status", "approved")
         if status == "in_review":
-            services.content_item_submit(actor=manager, item=item)
+            content_item_submit(actor=manager, item=item)
         elif status == "approved":
             try:
-                item = services.content_item_approve(actor=members.admin, item=item)
+                item = content_item_approve(actor=members.admin, item=item)
             except ValidationError as exc:  # the demo's guideline rules may block a caption
                 log.info("demo item left in draft: %s (%s)", title, exc)
                 continue
@@ -376,7 +380,7 @@ def seed(*, organization: Organization, members: Any) -> None:
                 ContentItem.objects.filter(pk=item.pk).update(expires_at=now - timedelta(days=1))
     image_title = text["image"][0]
     if image_title not in existing:
-        item = services.content_item_create(
+        item = content_item_create(
             actor=manager,
             title=image_title,
             kind=Kind.IMAGE,
@@ -387,15 +391,15 @@ def seed(*, organization: Organization, members: Any) -> None:
             images=[(_demo_png(), image_title)],
         )
         try:
-            services.content_item_approve(actor=members.admin, item=item)
+            content_item_approve(actor=members.admin, item=item)
         except ValidationError as exc:
             log.info("demo image item left in draft: %s", exc)
     employees = members.employees
     if employees and not ContentSuggestion.objects.for_org(organization).exists():
         for i, (kind, url, body, note) in enumerate(text["suggestions"]):
-            services.suggestion_submit(
+            suggestion_submit(
                 actor=employees[i % len(employees)], kind=kind, url=url, text=body, note=note
             )
     name, url = text["source"]
     if not FeedSource.objects.for_org(organization).filter(url=url).exists():
-        services.feed_source_create(actor=manager, name=name, url=url, is_paused=True)
+        feed_source_create(actor=manager, name=name, url=url, is_paused=True)

@@ -12,7 +12,7 @@ from advocacy.models import Department, Organization, Role
 from advocacy.networks import Network
 
 from .models import Category, ContentImage, ContentItem, Kind, SuggestionKind, Topic
-from .services import CaptionInput
+from .services.item_parts import CaptionInput
 from .validators import inspect_image
 
 CAPTION_SEPARATOR = "---"

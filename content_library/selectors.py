@@ -40,6 +40,7 @@ from .models import (
     ItemShareMark,
     Kind,
     Status,
+    SuggestedCaption,
     SuggestionStatus,
 )
 from .search import apply_search
@@ -407,13 +408,33 @@ def sources_due(*, now: datetime | None = None, every_minutes: int = 30) -> Quer
     )
 
 
+def audience_of(item: ContentItem) -> dict[str, list[Any]]:
+    """The item's targeting as ids and values: ``departments``, ``locations``, ``roles``."""
+    rows = list(ContentAudience.objects.filter(item=item).values_list("dimension", "value"))
+    return {
+        "departments": sorted(item.target_departments.values_list("pk", flat=True)),
+        "locations": sorted(v for d, v in rows if d == AudienceDimension.LOCATION),
+        "roles": sorted(v for d, v in rows if d == AudienceDimension.ROLE),
+    }
+
+
+def caption_findings(item: ContentItem) -> list[tuple[SuggestedCaption, list[Any]]]:
+    """Guideline findings for every suggested caption (``guidelines.checker``)."""
+    from guidelines.checker import check_caption
+
+    result = []
+    for caption in SuggestedCaption.objects.filter(item=item).order_by("network", "position"):
+        result.append(
+            (caption, list(check_caption(item.organization, caption.network, caption.text)))
+        )
+    return result
+
+
 def guideline_reminders(*, item: ContentItem) -> list[dict[str, Any]]:
     """What the organization's guidelines say about the item's suggested captions, once
     per network and message (three LinkedIn alternatives missing the same hashtag make
     one reminder), blocking ones first. Each: ``network`` (label), ``severity``,
     ``message``, ``suggestion``."""
-    from .services import caption_findings
-
     seen: set[tuple[str, str, str, str]] = set()
     out: list[dict[str, Any]] = []
     for caption, findings in caption_findings(item):

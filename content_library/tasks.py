@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 @shared_task(name="content_library.tasks.content_item_fetch_preview")
 def content_item_fetch_preview(item_id: int, organization_id: int) -> str:
     """Fetch and store the OpenGraph/Twitter-card preview of a link item."""
-    from .services import content_item_preview_refresh
+    from .services.previews import content_item_preview_refresh
 
     item = (
         ContentItem.objects.select_related("organization")
@@ -32,7 +32,7 @@ def content_item_fetch_preview(item_id: int, organization_id: int) -> str:
 @shared_task(name="content_library.tasks.feed_source_import")
 def feed_source_import(source_id: int, organization_id: int) -> int:
     """Import new entries of one RSS/Atom source as drafts."""
-    from .services import feed_source_import as import_source
+    from .services.sources import feed_source_import as import_source
 
     source = (
         FeedSource.objects.select_related("organization")

@@ -18,8 +18,8 @@ org_api_urlpatterns = [
     *org_router.urls,
     # Guidelines (guidelines/api_urls.py)
     path("guidelines/", include("guidelines.api_urls")),
-    # Content library (content_library/api_urls.py)
-    path("content/", include("content_library.api_urls")),
+    # Content library (content_library/api/urls.py)
+    path("content/", include("content_library.api.urls")),
     # Networks and sharing (social/api_accounts.py, social/api_shares.py)
     path("networks/", include("social.api_accounts")),
     path("shares/", include("social.api_shares")),

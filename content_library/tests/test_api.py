@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from content_library import services
 from content_library.models import ContentItem, Kind, Status
+from content_library.services.items import content_item_create
+from content_library.services.review import content_item_approve
 
 
 def m(tenant, role):
@@ -16,8 +17,8 @@ def base(world):
 
 def approved(world, **kw):
     kw.setdefault("kind", Kind.TEXT)
-    item = services.content_item_create(actor=m(world.a, "manager"), **kw)
-    return services.content_item_approve(actor=m(world.a, "manager"), item=item)
+    item = content_item_create(actor=m(world.a, "manager"), **kw)
+    return content_item_approve(actor=m(world.a, "manager"), item=item)
 
 
 def test_create_approve_and_list(world, api_client):
@@ -76,7 +77,7 @@ def test_employees_get_403_on_manage_actions(world, api_client, path, method):
 
 
 def test_employee_cannot_approve_or_see_drafts(world, api_client):
-    draft = services.content_item_create(actor=m(world.a, "manager"), title="Draft", kind=Kind.TEXT)
+    draft = content_item_create(actor=m(world.a, "manager"), title="Draft", kind=Kind.TEXT)
     live = approved(world, title="Live")
     api_client.force_authenticate(world.a.employee)
     assert api_client.post(f"{base(world)}/items/{draft.pk}/approve/").status_code == 403

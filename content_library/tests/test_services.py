@@ -10,7 +10,6 @@ from django.utils import timezone
 from PIL import Image
 
 from advocacy.models import AuditLogEntry
-from content_library import services
 from content_library.models import (
     ContentItem,
     ContentItemRevision,
@@ -20,6 +19,26 @@ from content_library.models import (
     SuggestionStatus,
 )
 from content_library.selectors import suggestions_of_member
+from content_library.services.item_parts import CaptionInput
+from content_library.services.items import (
+    content_item_create,
+    content_item_set_pin,
+    content_item_update,
+)
+from content_library.services.library_settings import library_settings_update
+from content_library.services.review import (
+    content_item_approve,
+    content_item_archive,
+    content_item_restore,
+    content_item_return_to_draft,
+    content_item_submit,
+)
+from content_library.services.share_marks import item_share_mark_forget, item_share_mark_record
+from content_library.services.suggestions import (
+    suggestion_accept,
+    suggestion_decline,
+    suggestion_submit,
+)
 
 
 def png_bytes(size=(20, 20)) -> bytes:
@@ -43,22 +62,22 @@ def make_item(world, **kw):
             ("x", "New office!"),
         ],
     )
-    return services.content_item_create(actor=m(world.a, "manager"), **kw)
+    return content_item_create(actor=m(world.a, "manager"), **kw)
 
 
 def test_lifecycle_draft_review_approved_archived(world):
     item = make_item(world)
     assert item.status == Status.DRAFT and item.created_by == world.a.user("manager")
-    item = services.content_item_submit(actor=m(world.a, "manager"), item=item)
+    item = content_item_submit(actor=m(world.a, "manager"), item=item)
     assert item.status == Status.IN_REVIEW
-    item = services.content_item_approve(actor=m(world.a, "admin"), item=item)
+    item = content_item_approve(actor=m(world.a, "admin"), item=item)
     assert item.status == Status.APPROVED
     assert item.approved_by == world.a.admin and item.feed_at is not None
-    item = services.content_item_archive(actor=m(world.a, "manager"), item=item)
+    item = content_item_archive(actor=m(world.a, "manager"), item=item)
     assert item.status == Status.ARCHIVED
     with pytest.raises(ValidationError):
-        services.content_item_approve(actor=m(world.a, "manager"), item=item)
-    item = services.content_item_restore(actor=m(world.a, "manager"), item=item)
+        content_item_approve(actor=m(world.a, "manager"), item=item)
+    item = content_item_restore(actor=m(world.a, "manager"), item=item)
     assert item.status == Status.DRAFT and item.approved_by is None
     actions = list(
         ContentItemRevision.objects.filter(item=item)
@@ -74,26 +93,26 @@ def test_lifecycle_draft_review_approved_archived(world):
 @pytest.mark.parametrize("role", ["employee", "hr"])
 def test_employees_and_hr_may_not_create_or_approve(world, role):
     with pytest.raises(PermissionDenied):
-        services.content_item_create(actor=m(world.a, role), title="x", kind=Kind.TEXT)
+        content_item_create(actor=m(world.a, role), title="x", kind=Kind.TEXT)
     item = make_item(world)
     with pytest.raises(PermissionDenied):
-        services.content_item_approve(actor=m(world.a, role), item=item)
+        content_item_approve(actor=m(world.a, role), item=item)
     with pytest.raises(PermissionDenied):
-        services.content_item_archive(actor=m(world.a, role), item=item)
+        content_item_archive(actor=m(world.a, role), item=item)
 
 
 def test_actor_from_another_tenant_is_refused(world):
     item = make_item(world)
     with pytest.raises(PermissionDenied):
-        services.content_item_approve(actor=m(world.b, "admin"), item=item)
+        content_item_approve(actor=m(world.b, "admin"), item=item)
 
 
 def test_return_to_draft_needs_review_state_and_keeps_reason(world):
     item = make_item(world)
     with pytest.raises(ValidationError):
-        services.content_item_return_to_draft(actor=m(world.a, "manager"), item=item, reason="x")
-    services.content_item_submit(actor=m(world.a, "manager"), item=item)
-    item = services.content_item_return_to_draft(
+        content_item_return_to_draft(actor=m(world.a, "manager"), item=item, reason="x")
+    content_item_submit(actor=m(world.a, "manager"), item=item)
+    item = content_item_return_to_draft(
         actor=m(world.a, "manager"), item=item, reason="Fix the title"
     )
     assert item.status == Status.DRAFT
@@ -104,13 +123,11 @@ def test_return_to_draft_needs_review_state_and_keeps_reason(world):
 
 def test_edit_after_approval_goes_back_to_review(world):
     item = make_item(world)
-    item = services.content_item_approve(actor=m(world.a, "manager"), item=item)
+    item = content_item_approve(actor=m(world.a, "manager"), item=item)
     # Pinning is not a content change: stays approved.
-    item = services.content_item_set_pin(actor=m(world.a, "manager"), item=item, pinned=True)
+    item = content_item_set_pin(actor=m(world.a, "manager"), item=item, pinned=True)
     assert item.status == Status.APPROVED
-    item = services.content_item_update(
-        actor=m(world.a, "manager"), item=item, title="Our new office"
-    )
+    item = content_item_update(actor=m(world.a, "manager"), item=item, title="Our new office")
     assert item.status == Status.IN_REVIEW and item.approved_by is None
     rev = ContentItemRevision.objects.filter(item=item, action="edited").first()
     assert rev.changes["title"] == ["Our new office in Vilnius", "Our new office"]
@@ -118,14 +135,14 @@ def test_edit_after_approval_goes_back_to_review(world):
 
 
 def test_caption_edit_after_approval_goes_back_to_review_unless_disabled(world):
-    item = services.content_item_approve(actor=m(world.a, "manager"), item=make_item(world))
-    services.library_settings_update(actor=m(world.a, "admin"), reapproval_on_edit=False)
-    item = services.content_item_update(
+    item = content_item_approve(actor=m(world.a, "manager"), item=make_item(world))
+    library_settings_update(actor=m(world.a, "admin"), reapproval_on_edit=False)
+    item = content_item_update(
         actor=m(world.a, "manager"), item=item, captions=[("linkedin", "Different words")]
     )
     assert item.status == Status.APPROVED
-    services.library_settings_update(actor=m(world.a, "admin"), reapproval_on_edit=True)
-    item = services.content_item_update(
+    library_settings_update(actor=m(world.a, "admin"), reapproval_on_edit=True)
+    item = content_item_update(
         actor=m(world.a, "manager"), item=item, captions=[("linkedin", "Other words")]
     )
     assert item.status == Status.IN_REVIEW
@@ -146,22 +163,19 @@ def test_approval_refuses_blocking_caption_and_names_it(world):
         world, captions=[("linkedin", "Fine words"), ("x", "Guaranteed returns for all!")]
     )
     with pytest.raises(ValidationError) as exc:
-        services.content_item_approve(actor=m(world.a, "manager"), item=item)
+        content_item_approve(actor=m(world.a, "manager"), item=item)
     msg = " ".join(exc.value.message_dict["captions"])
     assert "X caption 1" in msg and "No promises about returns." in msg
     item.refresh_from_db()
     assert item.status == Status.DRAFT
     # The other tenant's rules do not apply to world.b.
-    other = services.content_item_create(
+    other = content_item_create(
         actor=m(world.b, "manager"),
         title="b",
         kind=Kind.TEXT,
         captions=[("x", "Guaranteed returns")],
     )
-    assert (
-        services.content_item_approve(actor=m(world.b, "manager"), item=other).status
-        == Status.APPROVED
-    )
+    assert content_item_approve(actor=m(world.b, "manager"), item=other).status == Status.APPROVED
 
 
 def test_caption_validation(world):
@@ -216,7 +230,7 @@ def test_image_item_needs_an_image(world):
 
 def test_language_variant_one_per_language(world):
     en = make_item(world)
-    lt = services.content_item_create(
+    lt = content_item_create(
         actor=m(world.a, "manager"),
         title="Naujas biuras",
         kind=Kind.TEXT,
@@ -225,7 +239,7 @@ def test_language_variant_one_per_language(world):
     )
     assert lt.translation_group == en.translation_group
     with pytest.raises(ValidationError):
-        services.content_item_create(
+        content_item_create(
             actor=m(world.a, "manager"),
             title="Dar",
             kind=Kind.TEXT,
@@ -241,62 +255,62 @@ def test_targeting_rejects_foreign_department(world):
 
 
 def test_share_marks_keep_share_count_exact(world):
-    item = services.content_item_approve(actor=m(world.a, "manager"), item=make_item(world))
+    item = content_item_approve(actor=m(world.a, "manager"), item=make_item(world))
     emp, mgr = m(world.a, "employee"), m(world.a, "manager")
-    services.item_share_mark_record(item=item, membership=emp, network="linkedin")
-    services.item_share_mark_record(item=item, membership=emp, network="x")
-    services.item_share_mark_record(item=item, membership=mgr)
+    item_share_mark_record(item=item, membership=emp, network="linkedin")
+    item_share_mark_record(item=item, membership=emp, network="x")
+    item_share_mark_record(item=item, membership=mgr)
     item.refresh_from_db()
     assert item.share_count == 2
     mark = ItemShareMark.objects.get(item=item, membership=emp)
     assert mark.times == 2 and mark.networks == ["linkedin", "x"]
-    services.item_share_mark_forget(item=item, membership=mgr)
+    item_share_mark_forget(item=item, membership=mgr)
     item.refresh_from_db()
     assert item.share_count == 1
     with pytest.raises(ValidationError):
-        services.item_share_mark_record(item=item, membership=m(world.b, "employee"))
+        item_share_mark_record(item=item, membership=m(world.b, "employee"))
 
 
 def test_suggestion_accept_credits_the_employee(world):
     emp = m(world.a, "employee")
-    s = services.suggestion_submit(
+    s = suggestion_submit(
         actor=emp, kind="link", url="https://example.com/great", note="Our CTO is quoted"
     )
-    item = services.suggestion_accept(
+    item = suggestion_accept(
         actor=m(world.a, "manager"),
         suggestion=s,
         title="CTO on AI in logistics",
-        captions=[services.CaptionInput("linkedin", "Worth reading")],
+        captions=[CaptionInput("linkedin", "Worth reading")],
         approve=True,
     )
     assert item.suggested_by == emp and item.status == Status.APPROVED
     s.refresh_from_db()
     assert s.status == SuggestionStatus.ACCEPTED and s.item == item
     with pytest.raises(ValidationError):
-        services.suggestion_decline(actor=m(world.a, "manager"), suggestion=s, reason="late")
+        suggestion_decline(actor=m(world.a, "manager"), suggestion=s, reason="late")
 
 
 def test_suggestion_post_with_image_becomes_image_item(world):
     emp = m(world.a, "employee")
-    s = services.suggestion_submit(
+    s = suggestion_submit(
         actor=emp,
         kind="post",
         text="Team day at the lake!",
         image=SimpleUploadedFile("lake.png", png_bytes(), "image/png"),
     )
-    item = services.suggestion_accept(actor=m(world.a, "admin"), suggestion=s, title="Team day")
+    item = suggestion_accept(actor=m(world.a, "admin"), suggestion=s, title="Team day")
     assert item.kind == Kind.IMAGE and item.images.count() == 1
     assert item.captions.get().text == "Team day at the lake!"
 
 
 def test_suggestion_decline_reason_is_visible_to_the_employee(world):
     emp = m(world.a, "employee")
-    s = services.suggestion_submit(actor=emp, kind="post", text="Buy our stock")
+    s = suggestion_submit(actor=emp, kind="post", text="Buy our stock")
     with pytest.raises(ValidationError):
-        services.suggestion_decline(actor=m(world.a, "manager"), suggestion=s, reason="  ")
+        suggestion_decline(actor=m(world.a, "manager"), suggestion=s, reason="  ")
     with pytest.raises(PermissionDenied):
-        services.suggestion_decline(actor=m(world.a, "employee"), suggestion=s, reason="no")
-    services.suggestion_decline(
+        suggestion_decline(actor=m(world.a, "employee"), suggestion=s, reason="no")
+    suggestion_decline(
         actor=m(world.a, "manager"), suggestion=s, reason="We cannot talk about the stock."
     )
     mine = suggestions_of_member(membership=emp)
@@ -306,12 +320,10 @@ def test_suggestion_decline_reason_is_visible_to_the_employee(world):
 
 def test_suggestion_needs_content(world):
     with pytest.raises(ValidationError) as exc:
-        services.suggestion_submit(actor=m(world.a, "employee"), kind="link", url="")
+        suggestion_submit(actor=m(world.a, "employee"), kind="link", url="")
     assert "url" in exc.value.message_dict
     with pytest.raises(ValidationError):
-        services.suggestion_submit(
-            actor=m(world.a, "employee"), kind="link", url="javascript:alert(1)"
-        )
+        suggestion_submit(actor=m(world.a, "employee"), kind="link", url="javascript:alert(1)")
 
 
 def test_search_text_covers_captions(world):

@@ -3,8 +3,11 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from content_library import services
 from content_library.models import ContentItem, ContentSuggestion, Kind, Status, SuggestionStatus
+from content_library.services.items import content_item_create
+from content_library.services.review import content_item_approve
+from content_library.services.share_marks import item_share_mark_record
+from content_library.services.suggestions import suggestion_submit
 from content_library.tests.factories import FeedSourceFactory, TopicFactory
 
 
@@ -19,8 +22,8 @@ def url(world, path):
 def approved(world, **kw):
     kw.setdefault("kind", Kind.TEXT)
     kw.setdefault("captions", [("linkedin", "Proud of the team #acme")])
-    item = services.content_item_create(actor=m(world.a, "manager"), **kw)
-    return services.content_item_approve(actor=m(world.a, "manager"), item=item)
+    item = content_item_create(actor=m(world.a, "manager"), **kw)
+    return content_item_approve(actor=m(world.a, "manager"), item=item)
 
 
 ROLES = ["employee", "manager", "hr", "admin"]
@@ -37,9 +40,7 @@ CURATORS = [
 @pytest.mark.parametrize("role", ROLES)
 def test_pages_render_for_each_role(world, client, role):
     item = approved(world, title="Visible to all")
-    s = services.suggestion_submit(
-        actor=m(world.a, "employee"), kind="link", url="https://example.com/s"
-    )
+    s = suggestion_submit(actor=m(world.a, "employee"), kind="link", url="https://example.com/s")
     src = FeedSourceFactory(organization=world.a.org)
     client.force_login(world.a.user(role))
     curator = role in ("manager", "admin")
@@ -75,7 +76,7 @@ def test_feed_page_infinite_scroll_and_constant_queries(
 
 def test_item_page_copy_button_and_history(world, client):
     item = approved(world, title="Office", url="https://example.com/o", kind=Kind.LINK)
-    services.item_share_mark_record(item=item, membership=m(world.a, "employee"))
+    item_share_mark_record(item=item, membership=m(world.a, "employee"))
     client.force_login(world.a.employee)
     html = client.get(url(world, f"content/items/{item.pk}/")).content.decode()
     assert "Copy caption and link" in html and "navigator.clipboard" in html
@@ -87,9 +88,7 @@ def test_item_page_copy_button_and_history(world, client):
 
 
 def test_employee_cannot_open_draft_item(world, client):
-    draft = services.content_item_create(
-        actor=m(world.a, "manager"), title="Secret", kind=Kind.TEXT
-    )
+    draft = content_item_create(actor=m(world.a, "manager"), title="Secret", kind=Kind.TEXT)
     client.force_login(world.a.employee)
     assert client.get(url(world, f"content/items/{draft.pk}/")).status_code == 404
 
@@ -136,7 +135,7 @@ def test_image_upload_errors_show_on_the_form(world, client):
 
 
 def test_approve_and_archive_actions(world, client):
-    item = services.content_item_create(actor=m(world.a, "manager"), title="Act", kind=Kind.TEXT)
+    item = content_item_create(actor=m(world.a, "manager"), title="Act", kind=Kind.TEXT)
     client.force_login(world.a.user("manager"))
     client.post(url(world, f"content/items/{item.pk}/actions/"), {"action": "approve"})
     item.refresh_from_db()
@@ -264,5 +263,5 @@ def test_feed_says_nothing_about_colleagues_until_someone_shared(world, client):
     item = approved(world, title="Fresh")
     client.force_login(world.a.employee)
     assert "colleague" not in client.get(url(world, "feed/")).content.decode()
-    services.item_share_mark_record(item=item, membership=m(world.a, "manager"))
+    item_share_mark_record(item=item, membership=m(world.a, "manager"))
     assert "1 colleague shared this" in client.get(url(world, "feed/")).content.decode()
