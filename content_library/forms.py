@@ -283,3 +283,8 @@ class LibrarySettingsForm(forms.Form):
     reapproval_on_edit = forms.BooleanField(
         label=_("Send approved items back to review when their content is edited"), required=False
     )
+    require_second_reviewer = forms.BooleanField(
+        label=_("Require a second reviewer: two colleagues approve each item"),
+        help_text=_("The author of an item never approves it, whatever this says."),
+        required=False,
+    )

@@ -35,6 +35,8 @@ from ..services.previews import content_item_request_preview
 from ..services.review import (
     content_item_approve,
     content_item_archive,
+    content_item_reject,
+    content_item_request_changes,
     content_item_restore,
     content_item_return_to_draft,
     content_item_submit,
@@ -150,6 +152,10 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(allow_blank=True)
+
+
 def _ids_in_org(
     model: type[models.Model], organization: Any, ids: list[int], field: str
 ) -> list[Any]:
@@ -189,6 +195,8 @@ class ContentItemViewSet(OrgScopedViewSet):
         "submit": Capability.MANAGE_CONTENT,
         "approve": Capability.APPROVE_CONTENT,
         "return_to_draft": Capability.APPROVE_CONTENT,
+        "request_changes": Capability.APPROVE_CONTENT,
+        "reject": Capability.APPROVE_CONTENT,
         "archive": Capability.APPROVE_CONTENT,
         "restore": Capability.MANAGE_CONTENT,
         "fetch_preview": Capability.MANAGE_CONTENT,
@@ -292,6 +300,34 @@ class ContentItemViewSet(OrgScopedViewSet):
         ser.is_valid(raise_exception=True)
         return self._fresh(
             content_item_return_to_draft(
+                actor=self.membership,
+                item=self.get_object(),
+                reason=ser.validated_data.get("reason", ""),
+            )
+        )
+
+    @extend_schema(request=CommentSerializer, responses=ContentItemSerializer)
+    @action(detail=True, methods=["post"], url_path="request-changes")
+    def request_changes(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """In review -> changes requested: back to the author with the comment."""
+        ser = CommentSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._fresh(
+            content_item_request_changes(
+                actor=self.membership,
+                item=self.get_object(),
+                comment=ser.validated_data["comment"],
+            )
+        )
+
+    @extend_schema(request=ReasonSerializer, responses=ContentItemSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Rejected, with the reason the author sees."""
+        ser = ReasonSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._fresh(
+            content_item_reject(
                 actor=self.membership,
                 item=self.get_object(),
                 reason=ser.validated_data.get("reason", ""),

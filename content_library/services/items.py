@@ -41,6 +41,7 @@ from .item_parts import (
 )
 from .library_settings import library_settings_for
 from .previews import preview_request
+from .review import approvals_clear
 
 #: Edits to these (and to captions and images) send an approved item back to review.
 REVIEWED_FIELDS = ("kind", "title", "body", "url", "language")
@@ -265,6 +266,8 @@ def content_item_update(
         item.approved_by = None
         item.approved_at = None
         back_to_review = True
+    if content_changed:
+        approvals_clear(item)  # reviewers approved other words
     if item.status == Status.APPROVED:
         item.feed_at = compute_feed_at(item)
     try:

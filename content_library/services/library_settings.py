@@ -22,14 +22,22 @@ def library_settings_for(organization: Organization) -> ContentLibrarySettings:
 
 
 def library_settings_update(
-    *, actor: Membership, reapproval_on_edit: bool
+    *,
+    actor: Membership,
+    reapproval_on_edit: bool | None = None,
+    require_second_reviewer: bool | None = None,
 ) -> ContentLibrarySettings:
+    """Change the choices given (``None`` keeps one as it is)."""
     require(actor, Capability.APPROVE_CONTENT, actor.organization)
     row = library_settings_for(actor.organization)
-    if row.reapproval_on_edit != reapproval_on_edit:
-        row.reapproval_on_edit = reapproval_on_edit
-        row.save(update_fields=["reapproval_on_edit"])
-        audit_record(
-            actor, "content_settings.changed", row, {"reapproval_on_edit": reapproval_on_edit}
-        )
+    wanted = {
+        "reapproval_on_edit": reapproval_on_edit,
+        "require_second_reviewer": require_second_reviewer,
+    }
+    changed = {k: v for k, v in wanted.items() if v is not None and getattr(row, k) != bool(v)}
+    if changed:
+        for k, v in changed.items():
+            setattr(row, k, bool(v))
+        row.save(update_fields=sorted(changed))
+        audit_record(actor, "content_settings.changed", row, changed)
     return row

@@ -26,7 +26,7 @@ def approved(world, tenant=None, **kw):
     kw.setdefault("kind", Kind.TEXT)
     kw.setdefault("captions", [("linkedin", "Caption")])
     item = content_item_create(actor=m(tenant, "manager"), **kw)
-    return content_item_approve(actor=m(tenant, "manager"), item=item)
+    return content_item_approve(actor=m(tenant, "admin"), item=item)
 
 
 def titles(membership, **kw):

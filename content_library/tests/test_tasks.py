@@ -66,7 +66,7 @@ def test_preview_failure_leaves_item_usable_and_says_why(world, local_site, sett
     item.refresh_from_db()
     assert item.preview_status == PreviewStatus.FAILED
     assert "private" in item.preview_error
-    item = content_item_approve(actor=m(world.a, "manager"), item=item)
+    item = content_item_approve(actor=m(world.a, "admin"), item=item)
     assert item.status == Status.APPROVED
 
     missing = content_item_create(

@@ -16,6 +16,7 @@ from advocacy.tenancy import OrgPageView
 from .. import selectors
 from ..forms import ReturnForm
 from ..models import ContentItem
+from ..services.library_settings import library_settings_for
 from .base import filter_context, int_param
 
 
@@ -96,6 +97,10 @@ class ItemDetailView(OrgPageView):
             can_approve=self.can(Capability.APPROVE_CONTENT),
         )
         if ctx["can_manage"]:
+            ctx["review_feedback"] = selectors.review_feedback(item=item)
+            ctx["approvals"] = selectors.item_approvals(item=item)
+            ctx["is_author"] = selectors.item_author_id(item) == self.membership.user_id
+            ctx["second_reviewer"] = library_settings_for(self.organization).require_second_reviewer
             ctx["revisions"] = selectors.item_revisions(item=item)
             ctx["variants"] = selectors.language_variants(item=item)
             ctx["return_form"] = ReturnForm()

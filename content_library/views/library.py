@@ -41,12 +41,14 @@ class LibraryView(OrgPageView):
             params = {k: v for k, v in request.GET.items() if k != "before" and v}
             params["before"] = next_before
             next_url = f"{request.path}?{urlencode(params)}"
+        lib_settings = library_settings_for(self.organization)
         ctx = self.get_context_data(
             items=items,
             next_url=next_url,
             settings_form=LibrarySettingsForm(
                 initial={
-                    "reapproval_on_edit": library_settings_for(self.organization).reapproval_on_edit
+                    "reapproval_on_edit": lib_settings.reapproval_on_edit,
+                    "require_second_reviewer": lib_settings.require_second_reviewer,
                 }
             ),
             can_approve=self.can(Capability.APPROVE_CONTENT),
@@ -64,6 +66,7 @@ class LibrarySettingsView(OrgPageView):
         library_settings_update(
             actor=self.membership,
             reapproval_on_edit=bool(form.cleaned_data.get("reapproval_on_edit")),
+            require_second_reviewer=bool(form.cleaned_data.get("require_second_reviewer")),
         )
         messages.success(request, _("Saved."))
         return redirect(reverse("content_library", kwargs={"org_slug": self.organization.slug}))

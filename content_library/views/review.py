@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,10 +16,13 @@ from advocacy.tenancy import OrgPageView
 from .. import selectors
 from ..models import ContentItem
 from ..services.items import content_item_set_pin
+from ..services.library_settings import library_settings_for
 from ..services.previews import content_item_request_preview
 from ..services.review import (
     content_item_approve,
     content_item_archive,
+    content_item_reject,
+    content_item_request_changes,
     content_item_restore,
     content_item_return_to_draft,
     content_item_submit,
@@ -27,8 +30,9 @@ from ..services.review import (
 
 
 class ItemActionView(OrgPageView):
-    """POST ``action`` = submit | approve | return | archive | restore | pin | unpin | preview.
-    The services check the capability of each action (approve needs APPROVE_CONTENT)."""
+    """POST ``action`` = submit | approve | request_changes | reject | return | archive |
+    restore | pin | unpin | preview. The services check the capability of each action
+    (approve needs APPROVE_CONTENT, and the item's author never approves it)."""
 
     capability = Capability.MANAGE_CONTENT
     model = ContentItem
@@ -44,6 +48,18 @@ class ItemActionView(OrgPageView):
                 _("Sent to review."),
             ),
             "approve": (lambda: content_item_approve(actor=m, item=item), _("Approved.")),
+            "request_changes": (
+                lambda: content_item_request_changes(
+                    actor=m, item=item, comment=request.POST.get("comment", "")
+                ),
+                _("Returned to the author with your comment."),
+            ),
+            "reject": (
+                lambda: content_item_reject(
+                    actor=m, item=item, reason=request.POST.get("reason", "")
+                ),
+                _("Rejected; the author sees your reason."),
+            ),
             "return": (
                 lambda: content_item_return_to_draft(
                     actor=m, item=item, reason=request.POST.get("reason", "")
@@ -77,6 +93,8 @@ class ItemActionView(OrgPageView):
             except ValidationError as exc:
                 for msg in exc.messages:
                     messages.error(request, msg)
+            except PermissionDenied as exc:
+                messages.error(request, str(exc) or _("Your role does not allow this."))
             else:
                 messages.success(request, message)
         back = request.POST.get("next") or ""
@@ -89,13 +107,17 @@ class ReviewQueueView(OrgPageView):
     capability = Capability.MANAGE_CONTENT
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        queue = selectors.review_queue(organization=self.organization)
+        queue = selectors.review_queue(membership=self.membership)
+        for item in queue["items"]:
+            item.is_mine = selectors.item_author_id(item) == self.membership.user_id
         return render(
             request,
             "content_library/review_queue.html",
             self.get_context_data(
                 items=queue["items"],
+                returned=queue["returned"],
                 suggestions=queue["suggestions"],
                 can_approve=self.can(Capability.APPROVE_CONTENT),
+                second_reviewer=library_settings_for(self.organization).require_second_reviewer,
             ),
         )
