@@ -106,3 +106,31 @@ def test_search_api(world, api_client):
     api_client.force_authenticate(world.a.employee)
     resp = api_client.get(f"{base(world)}/items/?q=solar")
     assert [r["title"] for r in resp.json()["results"]] == ["Green energy report"]
+
+
+def test_request_changes_and_reject_over_api(world, api_client):
+    from content_library.services.review import content_item_submit
+
+    item = content_item_create(actor=m(world.a, "manager"), title="A", kind=Kind.TEXT)
+    content_item_submit(actor=m(world.a, "manager"), item=item)
+    api_client.force_authenticate(world.a.employee)
+    resp = api_client.post(f"{base(world)}/items/{item.pk}/request-changes/", {"comment": "x"})
+    assert resp.status_code == 403
+    api_client.force_authenticate(world.b.admin)
+    resp = api_client.post(
+        f"/api/v1/orgs/{world.b.org.slug}/content/items/{item.pk}/reject/", {"reason": "x"}
+    )
+    assert resp.status_code == 404
+    api_client.force_authenticate(world.a.user("manager"))
+    assert api_client.post(f"{base(world)}/items/{item.pk}/approve/").status_code == 403
+    api_client.force_authenticate(world.a.admin)
+    resp = api_client.post(f"{base(world)}/items/{item.pk}/request-changes/", {"comment": ""})
+    assert resp.status_code == 400 and "comment" in resp.json()["errors"]
+    resp = api_client.post(
+        f"{base(world)}/items/{item.pk}/request-changes/", {"comment": "Fix the date."}
+    )
+    assert resp.status_code == 200 and resp.json()["status"] == "changes_requested"
+    resp = api_client.post(f"{base(world)}/items/{item.pk}/reject/", {"reason": ""})
+    assert resp.status_code == 400 and "reason" in resp.json()["errors"]
+    resp = api_client.post(f"{base(world)}/items/{item.pk}/reject/", {"reason": "No."})
+    assert resp.status_code == 200 and resp.json()["status"] == "rejected"
