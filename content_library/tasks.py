@@ -7,7 +7,7 @@ import logging
 
 from celery import shared_task
 
-from .models import ContentItem, FeedSource
+from .models import ContentItem, FeedSource, PreviewStatus
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,10 @@ def content_item_fetch_preview(item_id: int, organization_id: int) -> str:
     if item is None:
         log.warning("fetch_preview: no item %s in organization %s", item_id, organization_id)
         return "missing"
+    if item.preview_status != PreviewStatus.PENDING:
+        # Settled since it was requested (a newer request ran first, or the demo seeded it).
+        log.info("fetch_preview: item %s preview is %s, not pending", item_id, item.preview_status)
+        return item.preview_status
     item = content_item_preview_refresh(item=item)
     return item.preview_status
 

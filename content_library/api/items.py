@@ -310,13 +310,12 @@ class ContentItemViewSet(OrgScopedViewSet):
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """In review -> changes requested: back to the author with the comment."""
+        item = self.get_object()  # another tenant's id is a 404 before any 400
         ser = CommentSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         return self._fresh(
             content_item_request_changes(
-                actor=self.membership,
-                item=self.get_object(),
-                comment=ser.validated_data["comment"],
+                actor=self.membership, item=item, comment=ser.validated_data["comment"]
             )
         )
 
@@ -324,13 +323,12 @@ class ContentItemViewSet(OrgScopedViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Rejected, with the reason the author sees."""
+        item = self.get_object()
         ser = ReasonSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         return self._fresh(
             content_item_reject(
-                actor=self.membership,
-                item=self.get_object(),
-                reason=ser.validated_data.get("reason", ""),
+                actor=self.membership, item=item, reason=ser.validated_data.get("reason", "")
             )
         )
 
