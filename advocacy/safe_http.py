@@ -21,7 +21,7 @@ import os
 import socket
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 import certifi
 import urllib3
@@ -97,6 +97,26 @@ def _loopback_allowed() -> bool:
     )
 
 
+def _allow_listed_on_loopback(parts: SplitResult) -> bool:
+    """True when the URL lies under one of ``SAFE_HTTP_LOOPBACK_ALLOWLIST``'s prefixes
+    (same scheme, host and port; a path under the prefix's path, without ``..``). The list
+    names only our own site's demo files (``content_library/static/content_library/demo/``),
+    so the offline demo can import its feed; nothing else on loopback is reachable."""
+    prefixes = getattr(settings, "SAFE_HTTP_LOOPBACK_ALLOWLIST", ()) or ()
+    path = unquote(parts.path or "/")
+    if ".." in path.split("/") or "\\" in path:
+        return False
+    for prefix in prefixes:
+        allowed = urlsplit(prefix)
+        if (parts.scheme.lower(), (parts.hostname or "").lower(), parts.port) == (
+            allowed.scheme.lower(),
+            (allowed.hostname or "").lower(),
+            allowed.port,
+        ) and path.startswith(allowed.path or "/"):
+            return True
+    return False
+
+
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     if ip.ipv4_mapped is not None:
         return ip.ipv4_mapped
@@ -156,7 +176,7 @@ def _vet(url: str, allowed_schemes: tuple[str, ...], deadline: float) -> tuple[s
     addresses = [info[4][0] for info in infos]
     if not addresses:
         raise FetchFailed(f"Could not resolve {host}.")
-    allow_loopback = _loopback_allowed()
+    allow_loopback = _loopback_allowed() or _allow_listed_on_loopback(parts)
     # Every answer must be public: picking "a good one" invites round-robin tricks.
     for address in addresses:
         if not is_public_address(address, allow_loopback=allow_loopback):

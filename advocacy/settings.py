@@ -342,6 +342,10 @@ CONTENT_IMAGE_MAX_BYTES = env.int("CONTENT_IMAGE_MAX_BYTES", default=5 * 1024 * 
 # SSRF guard (advocacy/safe_http.py): loopback is refused unless a test overrides this; it is
 # never read from the environment and is ignored outside DEBUG and the test settings.
 SAFE_HTTP_ALLOW_LOOPBACK_FOR_TESTS = False
+# The one loopback place the fetcher may read: the demo's own feed and article pages
+# (content_library/static/content_library/demo/), so the offline demo imports its RSS source.
+DEMO_SITE_URL = f"{SITE_URL.rstrip('/')}/{STATIC_URL.strip('/')}/content_library/demo/"
+SAFE_HTTP_LOOPBACK_ALLOWLIST = (DEMO_SITE_URL,)
 
 # --- Social networks (see ../shared/design/SOCIAL_APIS.md and README) ----------
 # Every base URL and API version is configuration. With SOCIAL_SANDBOX_URL set (the demo

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from content_library import views as content_views
+from content_library.views.feed import FeedView
 
 from . import views, views_account, views_members
 from .api import urls as api_urls
@@ -15,7 +15,7 @@ from .api import urls as api_urls
 org_urlpatterns = [
     path("", views.OrgHomeView.as_view(), name="org_home"),
     # Content library (content_library/urls.py) and the employee feed
-    path("feed/", content_views.FeedView.as_view(), name="content_feed"),
+    path("feed/", FeedView.as_view(), name="content_feed"),
     path("content/", include("content_library.urls")),
     # Networks and sharing (social/urls_accounts.py, social/urls_shares.py)
     path("networks/", include("social.urls.accounts")),

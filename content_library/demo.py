@@ -1,6 +1,7 @@
 """Demo library for ``manage.py seed_demo``: every kind and category, several captions
 per network, scheduled, expired and pinned items, drafts and items in review, two
-pending employee suggestions and a paused RSS source. Idempotent: keyed on titles."""
+pending employee suggestions and an RSS source served by Chorus itself, link previews
+included (no internet needed). Idempotent: keyed on titles."""
 
 from __future__ import annotations
 
@@ -8,16 +9,83 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from advocacy.models import Organization
 
-from . import services
-from .models import ContentItem, ContentSuggestion, FeedSource, Kind, Topic
+from .models import ContentItem, ContentSuggestion, FeedSource, Kind, PreviewStatus, Topic
+from .services.item_parts import reindex
+from .services.items import content_item_create
+from .services.review import content_item_approve, content_item_submit
+from .services.sources import feed_source_create
+from .services.suggestions import suggestion_submit
+from .services.topics import topic_create
 
 log = logging.getLogger(__name__)
+
+#: Link previews of the demo's link and video items, seeded so the demo looks alive without
+#: internet: (image under DEMO_SITE_URL/previews/, site name, description). The title is the
+#: item's. The images are static files of this app, served by Chorus itself.
+PREVIEWS: dict[str, tuple[str, str, str]] = {
+    "https://example.com/news/vilnius-hub": (
+        "opening",
+        "Northwind News",
+        "Two hundred colleagues move into our new Vilnius hub, with a training centre and a rooftop garden.",
+    ),
+    "https://example.com/blog/route-ml": (
+        "insight",
+        "Northwind Engineering",
+        "A year of machine-learning route planning: what saved kilometres, and what did not.",
+    ),
+    "https://example.com/careers/data-engineer": (
+        "hiring",
+        "Northwind Careers",
+        "Join the data platform team: streaming, forecasting and a lot of parcels.",
+    ),
+    "https://www.youtube.com/watch?v=dQw4w9WgXcQ": (
+        "product",
+        "YouTube",
+        "A two-minute tour of the new tracking app.",
+    ),
+    "https://example.com/industry/freight-outlook": (
+        "market",
+        "Freight Review",
+        "Volumes, prices and capacity: the European freight market this year.",
+    ),
+    "https://example.com/events/webinar": (
+        "event",
+        "Northwind Events",
+        "Our spring webinar on warehouse automation, with live questions.",
+    ),
+    "https://example.com/naujienos/gamykla": (
+        "opening",
+        "Baltijos pienas",
+        "Nauja gamykla Marijampolėje: 150 darbo vietų ir saulės elektrinė ant stogo.",
+    ),
+    "https://example.com/blogas/plastikas": (
+        "insight",
+        "Baltijos pieno tinklaraštis",
+        "Kaip per metus sumažinome pakuočių plastiką trečdaliu.",
+    ),
+    "https://example.com/karjera/technologas": (
+        "hiring",
+        "Baltijos pieno karjera",
+        "Ieškome maisto technologų į gamybos komandą.",
+    ),
+    "https://example.com/rinka/apzvalga": (
+        "market",
+        "Pieno rinka",
+        "Pieno kainos, eksportas ir vartojimas: šių metų apžvalga.",
+    ),
+    "https://example.com/renginiai/seminaras": (
+        "event",
+        "Baltijos pieno renginiai",
+        "Pavasario seminaras ūkininkams: pašarai, technika ir kainos.",
+    ),
+}
 
 _TEXT = {
     "en": {
@@ -168,7 +236,7 @@ _TEXT = {
                 "Could this go in the library?",
             ),
         ],
-        "source": ("Industry news (demo)", "http://127.0.0.1:9/demo-feed.xml"),
+        "source": "Industry news (demo)",
         "image": (
             "Our team at the summer party",
             ["Summer party with the best team 🎉", "Good times with great colleagues"],
@@ -309,7 +377,7 @@ _TEXT = {
                 "Gal tiktų bibliotekai?",
             ),
         ],
-        "source": ("Pramonės naujienos (demo)", "http://127.0.0.1:9/demo-feed.xml"),
+        "source": "Pramonės naujienos (demo)",
         "image": (
             "Mūsų komanda vasaros šventėje",
             ["Vasaros šventė su geriausia komanda 🎉", "Puikus laikas su kolegomis"],
@@ -339,7 +407,7 @@ def seed(*, organization: Organization, members: Any) -> None:
     topics = []
     for name in text["topics"]:
         topic = Topic.objects.for_org(organization).filter(name=name).first()
-        topics.append(topic or services.topic_create(actor=manager, name=name))
+        topics.append(topic or topic_create(actor=manager, name=name))
     existing = set(ContentItem.objects.for_org(organization).values_list("title", flat=True))
     for n, (title, kind, category, company, url, captions, extra) in enumerate(text["items"]):
         if title in existing:
@@ -349,7 +417,7 @@ def seed(*, organization: Organization, members: Any) -> None:
         )
         if extra.get("expired"):
             publish_at = now - timedelta(days=30)
-        item = services.content_item_create(
+        item = content_item_create(
             actor=manager,
             title=title,
             kind=kind,
@@ -365,10 +433,10 @@ def seed(*, organization: Organization, members: Any) -> None:
         )
         status = extra.get("status", "approved")
         if status == "in_review":
-            services.content_item_submit(actor=manager, item=item)
+            content_item_submit(actor=manager, item=item)
         elif status == "approved":
             try:
-                item = services.content_item_approve(actor=members.admin, item=item)
+                item = content_item_approve(actor=members.admin, item=item)
             except ValidationError as exc:  # the demo's guideline rules may block a caption
                 log.info("demo item left in draft: %s (%s)", title, exc)
                 continue
@@ -376,7 +444,7 @@ def seed(*, organization: Organization, members: Any) -> None:
                 ContentItem.objects.filter(pk=item.pk).update(expires_at=now - timedelta(days=1))
     image_title = text["image"][0]
     if image_title not in existing:
-        item = services.content_item_create(
+        item = content_item_create(
             actor=manager,
             title=image_title,
             kind=Kind.IMAGE,
@@ -387,15 +455,49 @@ def seed(*, organization: Organization, members: Any) -> None:
             images=[(_demo_png(), image_title)],
         )
         try:
-            services.content_item_approve(actor=members.admin, item=item)
+            content_item_approve(actor=members.admin, item=item)
         except ValidationError as exc:
             log.info("demo image item left in draft: %s", exc)
     employees = members.employees
     if employees and not ContentSuggestion.objects.for_org(organization).exists():
         for i, (kind, url, body, note) in enumerate(text["suggestions"]):
-            services.suggestion_submit(
+            suggestion_submit(
                 actor=employees[i % len(employees)], kind=kind, url=url, text=body, note=note
             )
-    name, url = text["source"]
+    _seed_previews(organization)
+    # The feed and its articles are files of this app served by Chorus itself
+    # (settings.DEMO_SITE_URL, the fetcher's one loopback allow-list entry): the source
+    # imports without internet.
+    url = f"{settings.DEMO_SITE_URL}feed.xml"
     if not FeedSource.objects.for_org(organization).filter(url=url).exists():
-        services.feed_source_create(actor=manager, name=name, url=url, is_paused=True)
+        feed_source_create(actor=manager, name=text["source"], url=url)
+
+
+def _seed_previews(organization: Organization) -> None:
+    """Store the previews of the demo's link items, as if they had been fetched; the
+    preview task then finds nothing pending and leaves them (idempotent)."""
+    now = timezone.now()
+    items = ContentItem.objects.for_org(organization).filter(
+        url__in=list(PREVIEWS), kind__in=(Kind.LINK, Kind.VIDEO)
+    )
+    for item in items.exclude(preview_status=PreviewStatus.OK):
+        image, site_name, description = PREVIEWS[item.url]
+        item.preview_status = PreviewStatus.OK
+        item.preview_title = item.title
+        item.preview_description = description
+        item.preview_image_url = f"{settings.DEMO_SITE_URL}previews/{image}.png"
+        item.preview_site_name = site_name
+        item.preview_error = ""
+        item.preview_fetched_at = now
+        item.save(
+            update_fields=[
+                "preview_status",
+                "preview_title",
+                "preview_description",
+                "preview_image_url",
+                "preview_site_name",
+                "preview_error",
+                "preview_fetched_at",
+            ]
+        )
+        reindex(item)

@@ -12,7 +12,7 @@ from advocacy.models import Department, Organization, Role
 from advocacy.networks import Network
 
 from .models import Category, ContentImage, ContentItem, Kind, SuggestionKind, Topic
-from .services import CaptionInput
+from .services.item_parts import CaptionInput
 from .validators import inspect_image
 
 CAPTION_SEPARATOR = "---"
@@ -282,4 +282,9 @@ class TopicForm(forms.Form):
 class LibrarySettingsForm(forms.Form):
     reapproval_on_edit = forms.BooleanField(
         label=_("Send approved items back to review when their content is edited"), required=False
+    )
+    require_second_reviewer = forms.BooleanField(
+        label=_("Require a second reviewer: two colleagues approve each item"),
+        help_text=_("The author of an item never approves it, whatever this says."),
+        required=False,
     )

@@ -63,7 +63,11 @@ class Category(models.TextChoices):
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "in_review", _("In review")
+    #: A reviewer returned the item to its author with a comment; they edit and resubmit.
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     APPROVED = "approved", _("Approved")
+    #: A reviewer turned the item down, with a reason; it is not resubmitted.
+    REJECTED = "rejected", _("Rejected")
     ARCHIVED = "archived", _("Archived")
 
 
@@ -155,7 +159,7 @@ class ContentItem(TenantModel):
     captions_editable = models.BooleanField(_("employees may edit the captions"), default=True)
 
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
@@ -365,6 +369,28 @@ class ContentItemRevision(TenantModel):
         return f"{self.action} #{self.item_id}"
 
 
+class ContentItemApproval(TenantModel):
+    """One reviewer's approval of the item as it stands. When the organization requires a
+    second reviewer, the item is approved at the second distinct row; an edit of the
+    content, a request for changes or a rejection clears the rows (services.review)."""
+
+    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="approvals")
+    reviewer = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        ordering = ("created_at", "id")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "reviewer"], name="approval_one_per_reviewer")
+        ]
+        indexes = [models.Index(fields=["organization", "item"], name="approval_org_item")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id} approved {self.item_id}"
+
+
 class ItemShareMark(TenantModel):
     """One row per (item, member) who shared it at least once.
 
@@ -454,6 +480,9 @@ class ContentLibrarySettings(TenantModel):
 
     reapproval_on_edit = models.BooleanField(
         _("send approved items back to review when their content is edited"), default=True
+    )
+    require_second_reviewer = models.BooleanField(
+        _("require a second reviewer: two colleagues must approve each item"), default=False
     )
 
     class Meta:

@@ -34,12 +34,14 @@ from .models import (
     AudienceDimension,
     ContentAudience,
     ContentItem,
+    ContentItemApproval,
     ContentItemRevision,
     ContentSuggestion,
     FeedSource,
     ItemShareMark,
     Kind,
     Status,
+    SuggestedCaption,
     SuggestionStatus,
 )
 from .search import apply_search
@@ -336,20 +338,85 @@ def library_page(
     return rows, (rows[-1].pk if more and rows else None)
 
 
-def review_queue(*, organization: Organization, limit: int = 100) -> dict[str, list[Any]]:
+def review_queue(*, membership: Membership, limit: int = 100) -> dict[str, list[Any]]:
+    """What waits for reviewers (items in review, with the approvals given so far, and
+    pending suggestions), and the viewer's own items a reviewer returned or rejected."""
+    organization = membership.organization
     items = list(
         ContentItem.objects.for_org(organization)
         .filter(status=Status.IN_REVIEW)
         .select_related("created_by", "suggested_by__user")
+        .prefetch_related("approvals__reviewer__user")
         .order_by("id")[:limit]
     )
+    returned = list(
+        ContentItem.objects.for_org(organization)
+        .filter(
+            status__in=(Status.CHANGES_REQUESTED, Status.REJECTED),
+            created_by_id=membership.user_id,
+        )
+        .order_by("-updated_at", "-id")[:limit]
+    )
+    _attach_review_feedback(returned)
     suggestions = list(
         ContentSuggestion.objects.for_org(organization)
         .filter(status=SuggestionStatus.PENDING)
         .select_related("submitted_by__user")
         .order_by("id")[:limit]
     )
-    return {"items": with_card_data(items), "suggestions": suggestions}
+    return {"items": with_card_data(items), "returned": returned, "suggestions": suggestions}
+
+
+#: Revision actions whose note is the reviewer's word to the author.
+REVIEW_FEEDBACK_ACTIONS = {
+    Status.CHANGES_REQUESTED: "changes_requested",
+    Status.REJECTED: "rejected",
+}
+
+
+def _attach_review_feedback(items: Sequence[ContentItem]) -> None:
+    """Set ``item.review_feedback`` (the revision carrying the reviewer's comment or
+    reason) on items returned with requested changes or rejected; one query."""
+    wanted = {i.pk: REVIEW_FEEDBACK_ACTIONS.get(i.status) for i in items}
+    ids = [pk for pk, action in wanted.items() if action]
+    latest: dict[int, ContentItemRevision] = {}
+    if ids:
+        rows = (
+            ContentItemRevision.objects.filter(
+                item_id__in=ids, action__in=set(REVIEW_FEEDBACK_ACTIONS.values())
+            )
+            .select_related("actor")
+            .order_by("item_id", "-id")
+        )
+        for rev in rows:
+            if rev.item_id not in latest and rev.action == wanted[rev.item_id]:
+                latest[rev.item_id] = rev
+    for item in items:
+        item.review_feedback = latest.get(item.pk)  # type: ignore[attr-defined]
+
+
+def review_feedback(*, item: ContentItem) -> ContentItemRevision | None:
+    """The reviewer's comment (changes requested) or reason (rejected) that the item's
+    current status comes from, for its author; ``None`` in other states."""
+    _attach_review_feedback([item])
+    return item.review_feedback  # type: ignore[attr-defined]
+
+
+def item_author_id(item: ContentItem) -> int | None:
+    """The user whose content the item is: the colleague who suggested it, else whoever
+    created it (``None`` for imported entries)."""
+    if item.suggested_by_id:
+        return item.suggested_by.user_id
+    return item.created_by_id
+
+
+def item_approvals(*, item: ContentItem) -> list[ContentItemApproval]:
+    """Who approved the item as it stands (one row, or two with a second reviewer)."""
+    return list(
+        ContentItemApproval.objects.filter(organization_id=item.organization_id, item=item)
+        .select_related("reviewer__user")
+        .order_by("created_at", "id")
+    )
 
 
 def suggestions_of_member(*, membership: Membership, limit: int = 50) -> list[ContentSuggestion]:
@@ -407,13 +474,33 @@ def sources_due(*, now: datetime | None = None, every_minutes: int = 30) -> Quer
     )
 
 
+def audience_of(item: ContentItem) -> dict[str, list[Any]]:
+    """The item's targeting as ids and values: ``departments``, ``locations``, ``roles``."""
+    rows = list(ContentAudience.objects.filter(item=item).values_list("dimension", "value"))
+    return {
+        "departments": sorted(item.target_departments.values_list("pk", flat=True)),
+        "locations": sorted(v for d, v in rows if d == AudienceDimension.LOCATION),
+        "roles": sorted(v for d, v in rows if d == AudienceDimension.ROLE),
+    }
+
+
+def caption_findings(item: ContentItem) -> list[tuple[SuggestedCaption, list[Any]]]:
+    """Guideline findings for every suggested caption (``guidelines.checker``)."""
+    from guidelines.checker import check_caption
+
+    result = []
+    for caption in SuggestedCaption.objects.filter(item=item).order_by("network", "position"):
+        result.append(
+            (caption, list(check_caption(item.organization, caption.network, caption.text)))
+        )
+    return result
+
+
 def guideline_reminders(*, item: ContentItem) -> list[dict[str, Any]]:
     """What the organization's guidelines say about the item's suggested captions, once
     per network and message (three LinkedIn alternatives missing the same hashtag make
     one reminder), blocking ones first. Each: ``network`` (label), ``severity``,
     ``message``, ``suggestion``."""
-    from .services import caption_findings
-
     seen: set[tuple[str, str, str, str]] = set()
     out: list[dict[str, Any]] = []
     for caption, findings in caption_findings(item):

@@ -7,7 +7,7 @@ import logging
 
 from celery import shared_task
 
-from .models import ContentItem, FeedSource
+from .models import ContentItem, FeedSource, PreviewStatus
 
 log = logging.getLogger(__name__)
 
@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 @shared_task(name="content_library.tasks.content_item_fetch_preview")
 def content_item_fetch_preview(item_id: int, organization_id: int) -> str:
     """Fetch and store the OpenGraph/Twitter-card preview of a link item."""
-    from .services import content_item_preview_refresh
+    from .services.previews import content_item_preview_refresh
 
     item = (
         ContentItem.objects.select_related("organization")
@@ -25,6 +25,10 @@ def content_item_fetch_preview(item_id: int, organization_id: int) -> str:
     if item is None:
         log.warning("fetch_preview: no item %s in organization %s", item_id, organization_id)
         return "missing"
+    if item.preview_status != PreviewStatus.PENDING:
+        # Settled since it was requested (a newer request ran first, or the demo seeded it).
+        log.info("fetch_preview: item %s preview is %s, not pending", item_id, item.preview_status)
+        return item.preview_status
     item = content_item_preview_refresh(item=item)
     return item.preview_status
 
@@ -32,7 +36,7 @@ def content_item_fetch_preview(item_id: int, organization_id: int) -> str:
 @shared_task(name="content_library.tasks.feed_source_import")
 def feed_source_import(source_id: int, organization_id: int) -> int:
     """Import new entries of one RSS/Atom source as drafts."""
-    from .services import feed_source_import as import_source
+    from .services.sources import feed_source_import as import_source
 
     source = (
         FeedSource.objects.select_related("organization")

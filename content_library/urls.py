@@ -2,30 +2,30 @@
 
 from django.urls import path
 
-from . import views
+from .views import feed, items, library, review, sources, suggestions
 
 urlpatterns = [
-    path("library/", views.LibraryView.as_view(), name="content_library"),
-    path("library/settings/", views.LibrarySettingsView.as_view(), name="content_settings"),
-    path("items/new/", views.ItemCreateView.as_view(), name="content_item_new"),
-    path("items/<int:item_id>/", views.ItemDetailView.as_view(), name="content_item"),
-    path("items/<int:item_id>/edit/", views.ItemEditView.as_view(), name="content_item_edit"),
+    path("library/", library.LibraryView.as_view(), name="content_library"),
+    path("library/settings/", library.LibrarySettingsView.as_view(), name="content_settings"),
+    path("items/new/", items.ItemCreateView.as_view(), name="content_item_new"),
+    path("items/<int:item_id>/", feed.ItemDetailView.as_view(), name="content_item"),
+    path("items/<int:item_id>/edit/", items.ItemEditView.as_view(), name="content_item_edit"),
     path(
-        "items/<int:item_id>/actions/", views.ItemActionView.as_view(), name="content_item_action"
+        "items/<int:item_id>/actions/", review.ItemActionView.as_view(), name="content_item_action"
     ),
-    path("review/", views.ReviewQueueView.as_view(), name="content_review_queue"),
-    path("suggest/", views.SuggestView.as_view(), name="content_suggest"),
+    path("review/", review.ReviewQueueView.as_view(), name="content_review_queue"),
+    path("suggest/", suggestions.SuggestView.as_view(), name="content_suggest"),
     path(
         "suggestions/<int:suggestion_id>/",
-        views.SuggestionReviewView.as_view(),
+        suggestions.SuggestionReviewView.as_view(),
         name="content_suggestion",
     ),
-    path("sources/", views.SourcesView.as_view(), name="content_sources"),
-    path("sources/<int:source_id>/", views.SourceDetailView.as_view(), name="content_source"),
-    path("topics/", views.TopicsView.as_view(), name="content_topics"),
+    path("sources/", sources.SourcesView.as_view(), name="content_sources"),
+    path("sources/<int:source_id>/", sources.SourceDetailView.as_view(), name="content_source"),
+    path("topics/", library.TopicsView.as_view(), name="content_topics"),
     path(
         "topics/<int:topic_id>/delete/",
-        views.TopicDeleteView.as_view(),
+        library.TopicDeleteView.as_view(),
         name="content_topic_delete",
     ),
 ]

@@ -334,7 +334,7 @@ def _share_publish(
 
 def _mark_shared(share: Share) -> None:
     try:
-        from content_library.services import item_share_mark_record
+        from content_library.services.share_marks import item_share_mark_record
     except ImportError:  # pragma: no cover - the content library always has it
         return
     item_share_mark_record(

@@ -18,8 +18,8 @@ org_api_urlpatterns = [
     *org_router.urls,
     # Guidelines (guidelines/api_urls.py)
     path("guidelines/", include("guidelines.api_urls")),
-    # Content library (content_library/api_urls.py)
-    path("content/", include("content_library.api_urls")),
+    # Content library (content_library/api/urls.py)
+    path("content/", include("content_library.api.urls")),
     # Networks and sharing (social/api/urls.py)
     path("", include("social.api.urls")),
 ]

@@ -122,3 +122,27 @@ def test_error_status_and_unreachable(local_site):
         safe_get(local_site.base + "/missing", max_bytes=1000, timeout=5)
     with pytest.raises(FetchFailed):
         safe_get("http://no-such-host.invalid/", max_bytes=1000, timeout=5)
+
+
+def test_the_loopback_allow_list_opens_only_its_prefix(live_server, settings):
+    """The demo's feed lives on our own (loopback) site: exactly that folder is readable,
+    nothing beside it, no ``..`` out of it, and not another port."""
+    from advocacy.safe_http import UnsafeURL, safe_get
+
+    settings.SAFE_HTTP_ALLOW_LOOPBACK_FOR_TESTS = False
+    demo = f"{live_server.url}/static/content_library/demo/"
+    settings.SAFE_HTTP_LOOPBACK_ALLOWLIST = (demo,)
+    get = lambda url: safe_get(url, max_bytes=100_000, timeout=5.0)  # noqa: E731
+    assert b"<rss" in get(f"{demo}feed.xml").content
+    for url in (
+        f"{live_server.url}/healthz",
+        f"{live_server.url}/static/content_library/",
+        f"{demo}../../../admin/",
+        f"{demo}%2e%2e/%2e%2e/",
+        demo.replace(str(live_server.thread.port), "9"),
+    ):
+        with pytest.raises(UnsafeURL):
+            get(url)
+    settings.SAFE_HTTP_LOOPBACK_ALLOWLIST = ()
+    with pytest.raises(UnsafeURL):
+        get(f"{demo}feed.xml")

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from content_library import services
 from content_library.models import ContentItem, FeedSource, Kind, PreviewStatus, Status
+from content_library.services.items import content_item_create
+from content_library.services.review import content_item_approve
+from content_library.services.sources import feed_source_create
 from content_library.tasks import (
     content_item_fetch_preview,
     feed_source_import,
@@ -39,7 +41,7 @@ def m(tenant, role):
 def test_preview_task_stores_opengraph_tags(world, local_site, django_capture_on_commit_callbacks):
     url = local_site.add("/article", PAGE)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        item = services.content_item_create(
+        item = content_item_create(
             actor=m(world.a, "manager"), title="Hub", kind=Kind.LINK, url=url
         )
     assert item.preview_status == PreviewStatus.PENDING
@@ -54,7 +56,7 @@ def test_preview_task_stores_opengraph_tags(world, local_site, django_capture_on
 
 
 def test_preview_failure_leaves_item_usable_and_says_why(world, local_site, settings):
-    item = services.content_item_create(
+    item = content_item_create(
         actor=m(world.a, "manager"),
         title="Internal",
         kind=Kind.LINK,
@@ -64,10 +66,10 @@ def test_preview_failure_leaves_item_usable_and_says_why(world, local_site, sett
     item.refresh_from_db()
     assert item.preview_status == PreviewStatus.FAILED
     assert "private" in item.preview_error
-    item = services.content_item_approve(actor=m(world.a, "manager"), item=item)
+    item = content_item_approve(actor=m(world.a, "admin"), item=item)
     assert item.status == Status.APPROVED
 
-    missing = services.content_item_create(
+    missing = content_item_create(
         actor=m(world.a, "manager"), title="Gone", kind=Kind.LINK, url=local_site.base + "/missing"
     )
     content_item_fetch_preview(missing.pk, world.a.org.pk)
@@ -77,9 +79,7 @@ def test_preview_failure_leaves_item_usable_and_says_why(world, local_site, sett
 
 def test_preview_task_refuses_mismatched_organization(world, local_site):
     url = local_site.add("/article", PAGE)
-    item = services.content_item_create(
-        actor=m(world.a, "manager"), title="Hub", kind=Kind.LINK, url=url
-    )
+    item = content_item_create(actor=m(world.a, "manager"), title="Hub", kind=Kind.LINK, url=url)
     assert content_item_fetch_preview(item.pk, world.b.org.pk) == "missing"
     assert local_site.hits == []
 
@@ -88,10 +88,10 @@ def test_rss_and_atom_import_deduplicated_by_url(world, local_site):
     atom = local_site.add("/atom.xml", ATOM, content_type="application/atom+xml")
     rss = local_site.add("/rss.xml", RSS, content_type="application/rss+xml")
     mgr = m(world.a, "manager")
-    a = services.feed_source_create(
+    a = feed_source_create(
         actor=mgr, name="Blog", url=atom, is_paused=True, is_company_content=True
     )
-    r = services.feed_source_create(actor=mgr, name="News", url=rss, is_paused=True)
+    r = feed_source_create(actor=mgr, name="News", url=rss, is_paused=True)
     FeedSource.objects.filter(pk__in=[a.pk, r.pk]).update(is_paused=False)
     assert feed_source_import(a.pk, world.a.org.pk) == 2
     assert feed_source_import(a.pk, world.a.org.pk) == 0
@@ -104,18 +104,14 @@ def test_rss_and_atom_import_deduplicated_by_url(world, local_site):
     a.refresh_from_db()
     assert a.items_imported == 2 and a.last_error == "" and a.last_success_at
     # The other tenant may import the same URLs: dedupe is per organization.
-    other = services.feed_source_create(
-        actor=m(world.b, "manager"), name="Blog", url=atom, is_paused=True
-    )
+    other = feed_source_create(actor=m(world.b, "manager"), name="Blog", url=atom, is_paused=True)
     FeedSource.objects.filter(pk=other.pk).update(is_paused=False)
     assert feed_source_import(other.pk, world.b.org.pk) == 2
 
 
 def test_import_failure_is_recorded_on_the_source(world, local_site):
     html = local_site.add("/not-a-feed", "<html>nope</html>")
-    src = services.feed_source_create(
-        actor=m(world.a, "manager"), name="Bad", url=html, is_paused=True
-    )
+    src = feed_source_create(actor=m(world.a, "manager"), name="Bad", url=html, is_paused=True)
     FeedSource.objects.filter(pk=src.pk).update(is_paused=False)
     assert feed_source_import(src.pk, world.a.org.pk) == 0
     src.refresh_from_db()
@@ -124,19 +120,15 @@ def test_import_failure_is_recorded_on_the_source(world, local_site):
 
 def test_paused_sources_are_not_imported(world, local_site):
     atom = local_site.add("/atom.xml", ATOM, content_type="application/atom+xml")
-    src = services.feed_source_create(
-        actor=m(world.a, "manager"), name="Blog", url=atom, is_paused=True
-    )
+    src = feed_source_create(actor=m(world.a, "manager"), name="Blog", url=atom, is_paused=True)
     assert feed_source_import(src.pk, world.a.org.pk) == 0
     assert local_site.hits == []
 
 
 def test_periodic_task_enqueues_only_active_due_sources(world, settings, monkeypatch):
     mgr = m(world.a, "manager")
-    services.feed_source_create(
-        actor=mgr, name="Paused", url="https://example.com/a.xml", is_paused=True
-    )
-    active = services.feed_source_create(
+    feed_source_create(actor=mgr, name="Paused", url="https://example.com/a.xml", is_paused=True)
+    active = feed_source_create(
         actor=mgr, name="Active", url="https://example.com/b.xml", is_paused=True
     )
     FeedSource.objects.filter(pk=active.pk).update(is_paused=False)
@@ -151,4 +143,4 @@ def test_source_url_must_be_http(world, bad):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.feed_source_create(actor=m(world.a, "manager"), name="x", url=bad)
+        feed_source_create(actor=m(world.a, "manager"), name="x", url=bad)

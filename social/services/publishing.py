@@ -34,7 +34,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from content_library.services import item_share_mark_record
+from content_library.services.share_marks import item_share_mark_record
 
 from ..connectors.base import (
     ConnectorError,

@@ -373,7 +373,7 @@ def share_dialog_confirm(
 ) -> Share:
     """The member says they posted a share-dialog share: it counts as published (no post id
     and no network metrics; its clicks come from the tracked link)."""
-    from content_library.services import item_share_mark_record
+    from content_library.services.share_marks import item_share_mark_record
 
     share = _own_locked(membership, share)
     if share.method != ShareMethod.DIALOG:

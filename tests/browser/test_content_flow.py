@@ -1,6 +1,6 @@
 """The content issue in a real browser: a manager adds a link item through the library
-pages, its link preview arrives from a real Celery worker, the manager approves it; an
-employee finds it in the feed, opens it, is sent to read and accept the social-media
+pages, its link preview arrives from a real Celery worker, the manager sends it to review
+and an admin approves it; an employee finds it in the feed, opens it, is sent to read and accept the social-media
 policy and comes back; then the live caption checker flags a banned Lithuanian term typed
 without its diacritics as blocking (the caption cannot be copied for sharing) and fixes a
 misspelled brand name with one click; the clean caption is copied with the link.
@@ -112,12 +112,19 @@ def test_link_item_preview_approval_feed_policy_and_live_checker(
     assert image.evaluate("img => img.complete && img.naturalWidth") == 120
     assert "/news/electric-ovens" in loopback_site.hits
 
-    # 3. They approve it.
+    # 3. They send it to review; an admin approves it (an author never approves their own).
+    page.get_by_role("button", name="Send to review").click()
+    page.wait_for_load_state()
+    assert page.locator(".cl-badge.status-in_review").is_visible()
+    assert "another reviewer approves it" in page.inner_text("main")
+    page.screenshot(path=str(shots / "content-item-manager.png"), full_page=True)
+    manager_ctx.close()
+    admin_ctx, page = log_in(browser, base, world.a.admin.email, password)
+    page.goto(f"{base}{item_path}")
     page.get_by_role("button", name="Approve").click()
     page.wait_for_load_state()
     assert page.locator(".cl-badge.status-approved").is_visible()
-    page.screenshot(path=str(shots / "content-item-manager.png"), full_page=True)
-    manager_ctx.close()
+    admin_ctx.close()
 
     # 4. An employee, in their own browser, finds it in the feed.
     employee_ctx, page = log_in(browser, base, world.a.employee.email, password)

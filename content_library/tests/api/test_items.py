@@ -1,9 +1,12 @@
+"""The items API (content_library/api/items.py)."""
+
 from __future__ import annotations
 
 import pytest
 
-from content_library import services
-from content_library.models import ContentItem, Kind, Status
+from content_library.models import Kind
+from content_library.services.items import content_item_create
+from content_library.services.review import content_item_approve
 
 
 def m(tenant, role):
@@ -16,8 +19,8 @@ def base(world):
 
 def approved(world, **kw):
     kw.setdefault("kind", Kind.TEXT)
-    item = services.content_item_create(actor=m(world.a, "manager"), **kw)
-    return services.content_item_approve(actor=m(world.a, "manager"), item=item)
+    item = content_item_create(actor=m(world.a, "manager"), **kw)
+    return content_item_approve(actor=m(world.a, "admin"), item=item)
 
 
 def test_create_approve_and_list(world, api_client):
@@ -37,6 +40,7 @@ def test_create_approve_and_list(world, api_client):
     assert resp.json()["status"] == "draft" and resp.json()["captions"] == [
         {"network": "linkedin", "text": "Hi all"}
     ]
+    api_client.force_authenticate(world.a.admin)  # the author never approves their own item
     resp = api_client.post(f"{base(world)}/items/{item_id}/approve/")
     assert resp.status_code == 200 and resp.json()["status"] == "approved"
     resp = api_client.get(f"{base(world)}/items/?status=approved")
@@ -76,7 +80,7 @@ def test_employees_get_403_on_manage_actions(world, api_client, path, method):
 
 
 def test_employee_cannot_approve_or_see_drafts(world, api_client):
-    draft = services.content_item_create(actor=m(world.a, "manager"), title="Draft", kind=Kind.TEXT)
+    draft = content_item_create(actor=m(world.a, "manager"), title="Draft", kind=Kind.TEXT)
     live = approved(world, title="Live")
     api_client.force_authenticate(world.a.employee)
     assert api_client.post(f"{base(world)}/items/{draft.pk}/approve/").status_code == 403
@@ -85,22 +89,6 @@ def test_employee_cannot_approve_or_see_drafts(world, api_client):
     # Another tenant's member: 404 on the org.
     api_client.force_authenticate(world.b.employee)
     assert api_client.get(f"{base(world)}/items/{live.pk}/").status_code == 404
-
-
-def test_feed_api_with_cursor_and_constant_queries(
-    world, api_client, django_assert_max_num_queries
-):
-    for n in range(7):
-        approved(world, title=f"i{n}", captions=[("linkedin", "c")])
-    api_client.force_authenticate(world.a.employee)
-    with django_assert_max_num_queries(12):
-        resp = api_client.get(f"{base(world)}/feed/?page_size=5")
-    data = resp.json()
-    assert len(data["results"]) == 5 and data["next_cursor"]
-    assert data["results"][0]["shared_by_me"] is False and "colleagues_shared" in data["results"][0]
-    resp = api_client.get(f"{base(world)}/feed/?page_size=5&cursor={data['next_cursor']}")
-    assert len(resp.json()["results"]) == 2 and resp.json()["next_cursor"] is None
-    assert api_client.get(f"{base(world)}/feed/?cursor=garbage").status_code == 400
 
 
 def test_item_list_query_count(world, api_client, django_assert_max_num_queries):
@@ -112,39 +100,37 @@ def test_item_list_query_count(world, api_client, django_assert_max_num_queries)
     assert len(resp.json()["results"]) == 10
 
 
-def test_suggestion_flow_over_api(world, api_client):
-    api_client.force_authenticate(world.a.employee)
-    resp = api_client.post(
-        f"{base(world)}/suggestions/",
-        {"kind": "link", "url": "https://example.com/x", "note": "good"},
-        format="json",
-    )
-    assert resp.status_code == 201
-    sid = resp.json()["id"]
-    assert (
-        api_client.post(f"{base(world)}/suggestions/{sid}/accept/", {}, format="json").status_code
-        == 403
-    )
-    api_client.force_authenticate(world.a.user("manager"))
-    resp = api_client.post(
-        f"{base(world)}/suggestions/{sid}/decline/", {"reason": ""}, format="json"
-    )
-    assert resp.status_code == 400 and "reason" in resp.json()["errors"]
-    resp = api_client.post(
-        f"{base(world)}/suggestions/{sid}/accept/", {"title": "Accepted"}, format="json"
-    )
-    assert resp.status_code == 201
-    item = ContentItem.objects.get(pk=resp.json()["id"])
-    assert item.suggested_by == m(world.a, "employee") and item.status == Status.DRAFT
-    api_client.force_authenticate(world.a.employee)
-    assert (
-        api_client.get(f"{base(world)}/suggestions/").json()["results"][0]["status"] == "accepted"
-    )
-
-
 def test_search_api(world, api_client):
     approved(world, title="Green energy report", captions=[("linkedin", "Solar panels everywhere")])
     approved(world, title="Hiring")
     api_client.force_authenticate(world.a.employee)
     resp = api_client.get(f"{base(world)}/items/?q=solar")
     assert [r["title"] for r in resp.json()["results"]] == ["Green energy report"]
+
+
+def test_request_changes_and_reject_over_api(world, api_client):
+    from content_library.services.review import content_item_submit
+
+    item = content_item_create(actor=m(world.a, "manager"), title="A", kind=Kind.TEXT)
+    content_item_submit(actor=m(world.a, "manager"), item=item)
+    api_client.force_authenticate(world.a.employee)
+    resp = api_client.post(f"{base(world)}/items/{item.pk}/request-changes/", {"comment": "x"})
+    assert resp.status_code == 403
+    api_client.force_authenticate(world.b.admin)
+    resp = api_client.post(
+        f"/api/v1/orgs/{world.b.org.slug}/content/items/{item.pk}/reject/", {"reason": "x"}
+    )
+    assert resp.status_code == 404
+    api_client.force_authenticate(world.a.user("manager"))
+    assert api_client.post(f"{base(world)}/items/{item.pk}/approve/").status_code == 403
+    api_client.force_authenticate(world.a.admin)
+    resp = api_client.post(f"{base(world)}/items/{item.pk}/request-changes/", {"comment": ""})
+    assert resp.status_code == 400 and "comment" in resp.json()["errors"]
+    resp = api_client.post(
+        f"{base(world)}/items/{item.pk}/request-changes/", {"comment": "Fix the date."}
+    )
+    assert resp.status_code == 200 and resp.json()["status"] == "changes_requested"
+    resp = api_client.post(f"{base(world)}/items/{item.pk}/reject/", {"reason": ""})
+    assert resp.status_code == 400 and "reason" in resp.json()["errors"]
+    resp = api_client.post(f"{base(world)}/items/{item.pk}/reject/", {"reason": "No."})
+    assert resp.status_code == 200 and resp.json()["status"] == "rejected"

@@ -1,0 +1,80 @@
+"""The member's feed: pinned, then not yet shared, then newest; keyset cursor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from advocacy.api.base import OrgScopedViewSet
+from advocacy.permissions import Capability
+
+from .. import selectors
+from ..models import ContentItem
+from .items import ITEM_FILTER_PARAMS, ContentItemSerializer
+
+
+class FeedCardSerializer(ContentItemSerializer):
+    shared_by_me = serializers.BooleanField(read_only=True)
+    colleagues_shared = serializers.SerializerMethodField()
+
+    class Meta(ContentItemSerializer.Meta):
+        fields = (*ContentItemSerializer.Meta.fields, "shared_by_me", "colleagues_shared")
+        read_only_fields = fields
+
+    def get_colleagues_shared(self, obj: ContentItem) -> int:
+        return selectors.colleagues_shared(obj)
+
+
+class FeedPageSerializer(serializers.Serializer):
+    results = FeedCardSerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
+    next = serializers.CharField(allow_null=True)
+
+
+class FeedViewSet(OrgScopedViewSet):
+    """The member's feed: pinned, then not yet shared, then newest; keyset cursor."""
+
+    model = ContentItem
+    capabilities = {"list": Capability.VIEW_FEED}
+    serializer_class = FeedCardSerializer
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("cursor", str),
+            OpenApiParameter("page_size", int),
+            *ITEM_FILTER_PARAMS[:-2],
+        ],
+        responses=FeedPageSerializer,
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            page_size = int(request.query_params.get("page_size") or selectors.DEFAULT_PAGE_SIZE)
+        except ValueError as exc:
+            raise DRFValidationError({"page_size": ["A whole number."]}) from exc
+        try:
+            page = selectors.feed_page(
+                membership=self.membership,
+                cursor=request.query_params.get("cursor"),
+                page_size=page_size,
+                filters=selectors.ItemFilters.from_params(request.query_params),
+            )
+        except ValueError as exc:
+            raise DRFValidationError({"cursor": ["Invalid cursor."]}) from exc
+        next_url = None
+        if page.next_cursor:
+            params = request.query_params.copy()
+            params["cursor"] = page.next_cursor
+            next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        return Response(
+            {
+                "results": FeedCardSerializer(page.items, many=True).data,
+                "next_cursor": page.next_cursor,
+                "next": next_url,
+            }
+        )

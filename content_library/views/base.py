@@ -1,0 +1,44 @@
+"""What the library pages share: form errors from services, the filter bar, integer query parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .. import selectors
+from ..models import (
+    Category,
+    Kind,
+    Status,
+    Topic,
+)
+
+
+def add_form_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        for e in exc.messages:
+            form.add_error(None, e)
+
+
+def filter_context(organization: Any, filters: selectors.ItemFilters) -> dict[str, Any]:
+    return {
+        "filters": filters,
+        "categories": Category.choices,
+        "kinds": Kind.choices,
+        "statuses": [*Status.choices, ("scheduled", _("Scheduled")), ("expired", _("Expired"))],
+        "topics": list(Topic.objects.for_org(organization).order_by("name")[:200]),
+    }
+
+
+def int_param(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
