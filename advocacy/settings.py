@@ -413,7 +413,7 @@ SOCIALACCOUNT_PROVIDERS = {
     },
 }
 SOCIAL_HTTP_TIMEOUT = env.float("SOCIAL_HTTP_TIMEOUT", default=10.0)
-# Publishing (social/publishing.py): retries of transient failures, then "failed".
+# Publishing (social/services/publishing.py): retries of transient failures, then "failed".
 SOCIAL_PUBLISH_MAX_ATTEMPTS = env.int("SOCIAL_PUBLISH_MAX_ATTEMPTS", default=6)
 SOCIAL_PUBLISH_BACKOFF_SECONDS = env.float("SOCIAL_PUBLISH_BACKOFF_SECONDS", default=30.0)
 SOCIAL_PUBLISH_BACKOFF_MAX_SECONDS = env.float("SOCIAL_PUBLISH_BACKOFF_MAX_SECONDS", default=3600.0)
