@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files: the API docs work offline
     "django_celery_beat",
     "allauth",
     "allauth.account",
@@ -286,6 +287,24 @@ SPECTACULAR_SETTINGS = {
     # `check --deploy` is about running safely; schema completeness is tested on its own
     # (tests/test_settings.py generates and validates the schema).
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # The docs pages load Swagger UI and Redoc from our own static files (drf-spectacular-sidecar),
+    # never from a CDN, so they work offline and behind a strict firewall.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Redoc's default fonts come from Google Fonts; the page uses the system's fonts instead
+    # (templates/api_docs/redoc.html drops the font links).
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+                "headings": {
+                    "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+                },
+                "code": {"fontFamily": "ui-monospace, 'DejaVu Sans Mono', Menlo, monospace"},
+            }
+        }
+    },
     # One component per shared choice set, whatever the field is called.
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "advocacy.models.Role",
