@@ -231,6 +231,9 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 # --- E-mail ------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # Each e-mail printed once and briefly (recipients, subject, text), not as raw MIME.
+    EMAIL_BACKEND = "advocacy.devlog.BriefConsoleBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Chorus <no-reply@chorus.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -345,8 +348,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"periodic_chatter": {"()": "advocacy.devlog.PeriodicChatterFilter"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # The periodic sweeps (CELERY_BEAT_SCHEDULE, every 15 s for the click drain) log no
+        # "received"/"succeeded"/"sending due task" lines at INFO; their warnings and errors do.
+        "celery.app.trace": {"filters": ["periodic_chatter"]},
+        "celery.worker.strategy": {"filters": ["periodic_chatter"]},
+        "celery.beat": {"filters": ["periodic_chatter"]},
+        # A printed e-mail (BriefConsoleBackend) shows whatever LOG_LEVEL says.
+        "chorus.mail": {"level": "INFO"},
         "django.db.backends": {"level": "INFO"},
         # 403/404 are answered with friendly pages; only server errors deserve a traceback.
         "django.request": {"level": env.str("DJANGO_REQUEST_LOG_LEVEL", default="ERROR")},
