@@ -97,7 +97,7 @@ def get_capability(route: Route) -> Any:
         if not issubclass(cls, OrgPageView):
             raise LookupError(route.label)
         return cls().required_capability("get")
-    action = route.callback.actions["get"]
+    action = route.callback.actions["get"]  # type: ignore[attr-defined]  # a DRF viewset route
     caps = getattr(cls, "capabilities", {})
     if action in caps:
         return caps[action]
