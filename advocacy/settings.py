@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files: the API docs work offline
     "django_celery_beat",
     "allauth",
     "allauth.account",
@@ -230,6 +231,9 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 # --- E-mail ------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # Each e-mail printed once and briefly (recipients, subject, text), not as raw MIME.
+    EMAIL_BACKEND = "advocacy.devlog.BriefConsoleBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Chorus <no-reply@chorus.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -286,6 +290,24 @@ SPECTACULAR_SETTINGS = {
     # `check --deploy` is about running safely; schema completeness is tested on its own
     # (tests/test_settings.py generates and validates the schema).
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # The docs pages load Swagger UI and Redoc from our own static files (drf-spectacular-sidecar),
+    # never from a CDN, so they work offline and behind a strict firewall.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Redoc's default fonts come from Google Fonts; the page uses the system's fonts instead
+    # (templates/api_docs/redoc.html drops the font links).
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+                "headings": {
+                    "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+                },
+                "code": {"fontFamily": "ui-monospace, 'DejaVu Sans Mono', Menlo, monospace"},
+            }
+        }
+    },
     # One component per shared choice set, whatever the field is called.
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "advocacy.models.Role",
@@ -326,8 +348,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"periodic_chatter": {"()": "advocacy.devlog.PeriodicChatterFilter"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # The periodic sweeps (CELERY_BEAT_SCHEDULE, every 15 s for the click drain) log no
+        # "received"/"succeeded"/"sending due task" lines at INFO; their warnings and errors do.
+        "celery.app.trace": {"filters": ["periodic_chatter"]},
+        "celery.worker.strategy": {"filters": ["periodic_chatter"]},
+        "celery.beat": {"filters": ["periodic_chatter"]},
+        # A printed e-mail (BriefConsoleBackend) shows whatever LOG_LEVEL says.
+        "chorus.mail": {"level": "INFO"},
         "django.db.backends": {"level": "INFO"},
         # 403/404 are answered with friendly pages; only server errors deserve a traceback.
         "django.request": {"level": env.str("DJANGO_REQUEST_LOG_LEVEL", default="ERROR")},

@@ -5,11 +5,12 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView
 
 from content_library.views.feed import FeedView
 
 from . import views, views_account, views_members
+from .api import docs as api_docs
 from .api import urls as api_urls
 
 org_urlpatterns = [
@@ -70,7 +71,12 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include(org_urlpatterns)),
     path("api/v1/", include(api_urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/v1/docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/v1/docs/", api_docs.RedocView.as_view(url_name="api_schema"), name="api_docs"),
+    path(
+        "api/v1/docs/swagger/",
+        api_docs.SwaggerView.as_view(url_name="api_schema"),
+        name="api_docs_swagger",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -40,7 +40,7 @@ class Scenario:
     name: str
     path: str  # may carry a query string
     expect_status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -8,6 +8,7 @@ import socket
 import socketserver
 import threading
 from collections.abc import Callable
+from typing import IO, Any, cast
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 from social_sandbox.app import DROP_KEY, SandboxApp
@@ -20,6 +21,8 @@ class _Handler(ServerHandler):
     """wsgiref's handler, able to drop the connection without answering (``lost_response``)."""
 
     dropped = False
+    environ: dict[str, Any]  # set by wsgiref's run()
+    request_handler: WSGIRequestHandler
 
     def finish_response(self) -> None:
         if self.environ.get(DROP_KEY):
@@ -44,10 +47,16 @@ class _RequestHandler(WSGIRequestHandler):
         if not self.parse_request():
             return
         handler = _Handler(
-            self.rfile, self.wfile, self.get_stderr(), self.get_environ(), multithread=True
+            self.rfile,
+            cast(IO[bytes], self.wfile),
+            self.get_stderr(),
+            self.get_environ(),
+            multithread=True,
         )
         handler.request_handler = self
-        handler.run(self.server.get_app())
+        app = cast(WSGIServer, self.server).get_app()
+        assert app is not None
+        handler.run(app)
         if handler.dropped:
             self.close_connection = True
             with contextlib.suppress(OSError):

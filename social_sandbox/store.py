@@ -258,7 +258,7 @@ class Store:
 
     def check_client(self, client_id: str | None, client_secret: str | None) -> bool:
         app = self.app(client_id)
-        return bool(app) and secrets.compare_digest(
+        return app is not None and secrets.compare_digest(
             str(app["client_secret"]), str(client_secret or "")
         )
 

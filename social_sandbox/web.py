@@ -7,7 +7,7 @@ import html
 import json
 import secrets
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -181,8 +181,9 @@ def fbtrace_id() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(11))
 
 
-def add_query(url: str, params: dict[str, str], fragment: str | None = None) -> str:
-    """Append params to url's query (keeping what it has), optionally replacing the fragment."""
+def add_query(url: str, params: Mapping[str, str | None], fragment: str | None = None) -> str:
+    """Append params to url's query (keeping what it has; ``None`` values are left out),
+    optionally replacing the fragment."""
     parts = urlsplit(url)
     query = parts.query
     extra = urlencode([(k, v) for k, v in params.items() if v is not None])

@@ -21,12 +21,13 @@ from django.conf import settings
 
 def forget_connections(app: Celery) -> None:
     """Drop pooled broker connections and cached backends so changed options take effect."""
-    app._pool = None
+    state: Any = app  # Celery's private caches, which its stubs do not describe
+    state._pool = None
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None
-    app._backend_cache = None
-    app._local.__dict__.pop("backend", None)
+    state._backend_cache = None
+    state._local.__dict__.pop("backend", None)
 
 
 def isolated_app(

@@ -12,7 +12,7 @@ from advocacy.models import Department, Invitation, Membership, Organization, Ro
 PASSWORD = "correct-horse-battery-staple"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("email",)
@@ -23,17 +23,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def verified(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def verified(user: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             from allauth.account.models import EmailAddress
 
-            self.save()
+            user.save()
             EmailAddress.objects.get_or_create(
-                user=self, email=self.email, defaults={"verified": True, "primary": True}
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
             )
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     class Meta:
         model = Organization
 
@@ -42,7 +42,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     default_language = "en"
 
 
-class DepartmentFactory(factory.django.DjangoModelFactory):
+class DepartmentFactory(factory.django.DjangoModelFactory[Department]):
     class Meta:
         model = Department
 
@@ -50,7 +50,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Department {n}")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -59,7 +59,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.EMPLOYEE
 
 
-class InvitationFactory(factory.django.DjangoModelFactory):
+class InvitationFactory(factory.django.DjangoModelFactory[Invitation]):
     class Meta:
         model = Invitation
 

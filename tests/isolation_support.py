@@ -79,7 +79,7 @@ class Route:
         return tuple(p for p in self.params if p != ORG_KWARG)
 
     @property
-    def view_class(self) -> type | None:
+    def view_class(self) -> Any:
         """The class behind the callback: DRF's ``cls`` or Django's ``view_class``."""
         return getattr(self.callback, "cls", None) or getattr(self.callback, "view_class", None)
 

@@ -350,7 +350,9 @@ def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run = next(
         args for ins, args in dockerfile_instructions() if ins == "RUN" and "collectstatic" in args
     )
-    build_key = re.search(r"SECRET_KEY=(\S+)", run).group(1)
+    found = re.search(r"SECRET_KEY=(\S+)", run)
+    assert found, "the Dockerfile's collectstatic step sets no SECRET_KEY"
+    build_key = found.group(1)
     tmp = tmp_path_factory.mktemp("image")
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),

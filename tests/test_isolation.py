@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from rest_framework import viewsets
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -90,7 +90,7 @@ def test_discovery_walks_nested_includes_routers_and_skips_format_suffixes():
     router = SimpleRouter()
     router.register("things", _ThingViewSet, basename="thing")
     api_org = [*router.urls, *format_suffix_patterns([path("x/<int:x_id>/", _noop, name="x")])]
-    patterns = [
+    patterns: list[URLPattern | URLResolver] = [
         path("", _noop),
         path("api/v1/", include([path("orgs/<slug:org_slug>/", include(api_org))])),
         path("api/v1/me/", _noop),
@@ -108,7 +108,7 @@ def test_discovery_walks_nested_includes_routers_and_skips_format_suffixes():
         ("page", "/o/<org_slug>/a/b/<item_id>/"),
     }
     detail = next(r for r in discover_org_routes(patterns) if r.template.endswith("<pk>/"))
-    assert detail.allowed_methods() == {"get"}
+    assert detail.allowed_methods() == frozenset({"get"})
     assert detail.url({"org_slug": "acme", "pk": 7}) == "/api/v1/orgs/acme/things/7/"
 
 

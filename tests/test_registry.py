@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.db import models
 
 from advocacy.api.base import OrgScopedViewSet
 from advocacy.models import Department, TenantModel
@@ -40,8 +41,8 @@ def _is_project_app(path: str) -> bool:
     )
 
 
-def project_models() -> list[type]:
-    found = []
+def project_models() -> list[type[models.Model]]:
+    found: list[type[models.Model]] = []
     for config in apps.get_app_configs():
         if not _is_project_app(config.path):
             continue
@@ -61,7 +62,9 @@ def test_project_apps_are_found():
 def test_every_model_is_tenant_owned_or_explicitly_global():
     offenders = []
     for model in project_models():
-        label = model._meta.concrete_model._meta.label
+        concrete = model._meta.concrete_model
+        assert concrete is not None
+        label = concrete._meta.label
         if issubclass(model, TenantModel) or label in GLOBAL_MODELS:
             continue
         offenders.append(model._meta.label)

@@ -46,21 +46,23 @@ class World:
 
 
 def build_tenant(slug: str, label: str) -> Tenant:
-    org = OrganizationFactory(slug=slug, name="Acme", default_language="en")
-    dept = DepartmentFactory(organization=org, name="Sales")
+    org = OrganizationFactory.create(slug=slug, name="Acme", default_language="en")
+    dept = DepartmentFactory.create(organization=org, name="Sales")
     t = Tenant(org=org, department=dept)
     for role in Role.values:
-        user = UserFactory(
+        user = UserFactory.create(
             email=f"{role}.{label}@example.com", name=f"{role.title()} {label.upper()}"
         )
-        t.members[role] = MembershipFactory(
+        t.members[role] = MembershipFactory.create(
             organization=org,
             user=user,
             role=role,
             department=dept,
             external_id="E-001" if role == Role.EMPLOYEE else f"E-{role}",
         )
-    t.invitation = InvitationFactory(organization=org, email="same@example.com", department=dept)
+    t.invitation = InvitationFactory.create(
+        organization=org, email="same@example.com", department=dept
+    )
     return t
 
 

@@ -6,12 +6,13 @@ from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.test import override_settings
 
 from advocacy import demo
-from advocacy.demo import DEMO_PASSWORD, SHARED_PERSON_EMAIL, DemoMembers
+from advocacy.demo import DEMO_PASSWORD, SHARED_PERSON_EMAIL
 from advocacy.models import (
     AuditLogEntry,
     Department,
@@ -19,6 +20,7 @@ from advocacy.models import (
     Membership,
     Organization,
     Role,
+    TenantModel,
     User,
 )
 
@@ -142,21 +144,48 @@ def test_project_app_modules_finds_only_this_repositorys_apps() -> None:
     assert not {"auth", "account", "django_celery_beat"} & set(labels)
 
 
-def test_app_demo_seeders_run_once_per_organization_after_the_core(monkeypatch) -> None:
-    calls: list[tuple[str, DemoMembers]] = []
+def _app_rows(app_label: str, org: Organization) -> int:
+    """Rows of ``app_label``'s tenant-owned models that belong to ``org``."""
+    return sum(
+        model._default_manager.filter(organization=org).count()
+        for model in apps.get_app_config(app_label).get_models()
+        if issubclass(model, TenantModel)
+    )
 
-    def seed(*, organization: Organization, members: DemoMembers) -> None:
-        assert Membership.objects.for_org(organization).count() == len(members)
-        calls.append((organization.slug, members))
 
-    monkeypatch.setattr(demo, "demo_app_seeders", lambda: [("example", seed)])
-    _seed("--quiet", full=True)
-    assert sorted(slug for slug, _ in calls) == ["baltijos-pienas", "northwind"]
-    for _slug, members in calls:
+def _seeding_apps() -> list[str]:
+    return [label for label, _seed_fn in demo.demo_app_seeders()]
+
+
+def test_app_demo_seeders_run_once_per_organization_after_the_core() -> None:
+    # The real apps' demo modules, not stand-ins: every app that has one seeds both
+    # organizations with the members the core created.
+    labels = _seeding_apps()
+    assert "content_library" in labels
+    result = demo.demo_seed(site_url="http://testserver")
+    assert sorted(result.organizations) == ["baltijos-pienas", "northwind"]
+    for org, members in result.organizations.values():
+        assert Membership.objects.for_org(org).count() == len(members)
         assert members.admin.role == Role.ADMIN
         assert members.manager.role == Role.MANAGER
         assert members.hr.role == Role.HR
         assert len(members.employees) >= 10
+        assert all(m.organization_id == org.pk for m in members)
+        for label in labels:
+            assert _app_rows(label, org) > 0, f"{label}'s demo did not seed {org.slug}"
+    # Once: a second run adds no app rows.
+    before = {
+        (label, org.slug): _app_rows(label, org)
+        for label in labels
+        for org, _m in result.organizations.values()
+    }
+    demo.demo_seed(site_url="http://testserver")
+    after = {
+        (label, org.slug): _app_rows(label, org)
+        for label in labels
+        for org, _m in result.organizations.values()
+    }
+    assert after == before
 
 
 def test_rerun_survives_edited_demo_data() -> None:
@@ -180,11 +209,9 @@ def test_rerun_survives_edited_demo_data() -> None:
     assert Membership.objects.get(organization=org, user=newcomer).external_id == external_id
 
 
-def test_core_only_skips_the_apps_demo_data(monkeypatch) -> None:
-    called: list[str] = []
-    monkeypatch.setattr(
-        demo, "demo_app_seeders", lambda: [("example", lambda **kw: called.append("x"))]
-    )
+def test_core_only_skips_the_apps_demo_data() -> None:
     out = _seed()
-    assert called == []
     assert "app demo data: none" in out
+    for org in Organization.objects.all():
+        for label in _seeding_apps():
+            assert _app_rows(label, org) == 0, f"{label} seeded {org.slug} with --core-only"

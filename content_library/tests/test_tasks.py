@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from content_library.models import ContentItem, FeedSource, Kind, PreviewStatus, Status
@@ -11,6 +13,7 @@ from content_library.tasks import (
     feed_source_import,
     feed_sources_import_due,
 )
+from tests.celery_support import isolated_app, running_worker
 
 PAGE = """<!doctype html><html><head>
 <title>Fallback title</title>
@@ -125,17 +128,33 @@ def test_paused_sources_are_not_imported(world, local_site):
     assert local_site.hits == []
 
 
-def test_periodic_task_enqueues_only_active_due_sources(world, settings, monkeypatch):
+@pytest.mark.django_db(transaction=True)
+def test_periodic_task_enqueues_only_active_due_sources(world, local_site, tmp_path, monkeypatch):
+    # The real path: the sweep sends one message per due source through the broker, and a
+    # real Celery worker (a thread of this process, tests/celery_support.py) imports it.
+    paused_url = local_site.add("/paused.xml", ATOM, content_type="application/atom+xml")
+    active_url = local_site.add("/active.xml", RSS, content_type="application/rss+xml")
     mgr = m(world.a, "manager")
-    feed_source_create(actor=mgr, name="Paused", url="https://example.com/a.xml", is_paused=True)
-    active = feed_source_create(
-        actor=mgr, name="Active", url="https://example.com/b.xml", is_paused=True
-    )
+    feed_source_create(actor=mgr, name="Paused", url=paused_url, is_paused=True)
+    active = feed_source_create(actor=mgr, name="Active", url=active_url, is_paused=True)
     FeedSource.objects.filter(pk=active.pk).update(is_paused=False)
-    sent = []
-    monkeypatch.setattr(feed_source_import, "delay", lambda *a: sent.append(a))
-    assert feed_sources_import_due() == 1
-    assert sent == [(active.pk, world.a.org.pk)]
+    with running_worker(isolated_app(tmp_path, monkeypatch)):
+        assert feed_sources_import_due() == 1
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            active.refresh_from_db()
+            if active.last_fetched_at:
+                break
+            time.sleep(0.1)
+    assert active.last_fetched_at, "the worker did not import the active source"
+    assert active.last_error == "" and active.items_imported == 2
+    assert local_site.hits == ["/active.xml"]
+    titles = set(
+        ContentItem.objects.for_org(world.a.org)
+        .filter(source=active)
+        .values_list("title", flat=True)
+    )
+    assert "Logistics trends 2025" in titles
 
 
 @pytest.mark.parametrize("bad", ["ftp://example.com/feed", "not a url"])

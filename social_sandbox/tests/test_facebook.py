@@ -1,12 +1,8 @@
-"""Facebook Graph API for pages, and the share dialog."""
+"""Facebook Graph API for pages (social_sandbox/facebook.py)."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
-
-from social_sandbox.tests.conftest import CLIENT_ID
 
 PAGE = "100000000000102"
 G = "/graph/v23.0"
@@ -118,64 +114,6 @@ def test_page_token_required_and_duplicates_refused(sandbox):
 
     # Reading the page's feed works with the managing user's token too.
     assert sandbox.get(f"{G}/{PAGE}/feed", params={"access_token": user_token}).status_code == 200
-
-
-def test_share_dialog_records_the_share_and_redirects(sandbox):
-    params = {
-        "app_id": CLIENT_ID,
-        "display": "popup",
-        "href": "https://chorus.test/l/abc",
-        "hashtag": "#launch",
-        "redirect_uri": "https://chorus.test/shared",
-    }
-    page = sandbox.get("/facebook/www/dialog/share", params=params)
-    assert page.status_code == 200
-    assert "https://chorus.test/l/abc" in page.text and "#launch" in page.text
-    assert 'value="post"' in page.text
-
-    posted = sandbox.post(
-        "/facebook/www/dialog/share",
-        data={
-            **params,
-            "profile_id": "10000000000000021",
-            "message": "Proud of this",
-            "decision": "post",
-        },
-        allow_redirects=False,
-    )
-    assert posted.status_code == 302
-    assert posted.headers["Location"].startswith("https://chorus.test/shared")
-    shares = sandbox.state()["facebook"]["shares"]
-    assert len(shares) == 1
-    assert shares[0]["href"] == "https://chorus.test/l/abc"
-    assert shares[0]["hashtag"] == "#launch"
-    assert shares[0]["profile_id"] == "10000000000000021"
-
-    cancelled = sandbox.post(
-        "/facebook/www/dialog/share", data={**params, "decision": "cancel"}, allow_redirects=False
-    )
-    assert parse_qs(urlsplit(cancelled.headers["Location"]).query)["error_code"] == ["4201"]
-    assert len(sandbox.state()["facebook"]["shares"]) == 1
-
-    no_redirect = {k: v for k, v in params.items() if k != "redirect_uri"}
-    closed = sandbox.post(
-        "/facebook/www/dialog/share",
-        data={**no_redirect, "profile_id": "10000000000000022", "decision": "post"},
-    )
-    assert closed.status_code == 200 and "window.close()" in closed.text
-    assert len(sandbox.state()["facebook"]["shares"]) == 2
-
-
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"app_id": "unknown", "href": "https://chorus.test/"},
-        {"app_id": CLIENT_ID, "href": "javascript:alert(1)"},
-        {"app_id": CLIENT_ID, "href": "https://chorus.test/", "hashtag": "launch"},
-    ],
-)
-def test_share_dialog_rejects_bad_parameters(sandbox, params):
-    assert sandbox.get("/facebook/www/dialog/share", params=params).status_code == 400
 
 
 def test_scopes_are_required(sandbox):

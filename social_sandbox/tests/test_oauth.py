@@ -66,7 +66,7 @@ def test_linkedin_code_flow_id_token_and_userinfo(sandbox):
     assert header["alg"] == "RS256" and header["kid"] == jwk["kid"]
     claims = jwt.decode(
         body["id_token"],
-        key=jwt.algorithms.RSAAlgorithm.from_jwk(jwk),
+        key=jwt.PyJWK(jwk),
         algorithms=["RS256"],
         audience=CLIENT_ID,
         issuer=doc["issuer"],

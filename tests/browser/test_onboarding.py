@@ -55,7 +55,7 @@ def test_signup_invite_accept_and_switch_to_lithuanian(browser, live_server, eag
     page.wait_for_url(f"{base}/accounts/confirm-email/")
 
     # 2. They follow the verification link and land on their organization's home.
-    confirm = _path_of_link(_mail_to("rasa@bakeries.example").body, "/accounts/confirm-email/")
+    confirm = _path_of_link(str(_mail_to("rasa@bakeries.example").body), "/accounts/confirm-email/")
     page.goto(base + confirm)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(r".*/o/baltic-bakeries/$"))
@@ -66,7 +66,7 @@ def test_signup_invite_accept_and_switch_to_lithuanian(browser, live_server, eag
     page.fill('[name="emails"]', "jonas@bakeries.example")
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
-    accept = _path_of_link(_mail_to("jonas@bakeries.example").body, "/invite/")
+    accept = _path_of_link(str(_mail_to("jonas@bakeries.example").body), "/invite/")
     admin_ctx.close()
 
     # 4. The colleague opens the link in their own browser and sets name and password.

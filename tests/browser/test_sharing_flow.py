@@ -94,7 +94,7 @@ def test_connect_accept_policy_share_to_linkedin_and_instagram_and_follow_the_li
         severity=Severity.BLOCK,
         message="",
     )
-    item = ApprovedItemFactory(
+    item = ApprovedItemFactory.create(
         organization=world.a.org,
         kind=Kind.LINK,
         title="Acme ovens go electric",

@@ -189,7 +189,9 @@ class Command(BaseCommand):
 
     def base_processes(self, ctx: RunContext, concurrency: int) -> list[ChildProcess]:
         py = sys.executable
-        celery = [py, "-m", "celery", "-A", "advocacy"]
+        # --quiet: no start-up banners (the queues are in our own summary); the periodic
+        # sweeps' bookkeeping lines are filtered in settings.LOGGING (advocacy/devlog.py).
+        celery = [py, "-m", "celery", "-A", "advocacy", "--quiet"]
         health = f"http://{_http_host(_loopback(ctx.host))}:{ctx.port}/healthz"
         return [
             ChildProcess(
