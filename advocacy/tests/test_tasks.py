@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 from advocacy import services
-from advocacy.models import Invitation, token_hash
+from advocacy.models import AuditLogEntry, Invitation, token_hash
 from advocacy.services import invitations as invitation_services
-from advocacy.tasks import bulk_invitations_send, invitation_send
+from advocacy.tasks import bulk_invitations_send, invitation_send, invitations_expire
 
 LINK = re.compile(r"(https?://\S+/invite/([^/\s]+)/)")
 
@@ -104,3 +105,29 @@ def test_task_refuses_a_mismatched_organization_or_a_closed_invitation(world):
     t.invitation.save()
     assert invitation_send(t.invitation.pk, t.org.pk) is False
     assert mail.outbox == []
+
+
+def test_the_expiry_sweep_expires_open_invitations_in_every_organization(world):
+    past = timezone.now() - timedelta(days=1)
+    for t in (world.a, world.b):
+        t.invitation.expires_at = past
+        t.invitation.save()
+    assert invitations_expire() == 2
+    for t in (world.a, world.b):
+        t.invitation.refresh_from_db()
+        assert t.invitation.expired_at is not None
+        assert services.invitation_status(t.invitation) == "expired"
+        entries = AuditLogEntry.objects.for_org(t.org).filter(action="invitation.expired")
+        assert [e.target_id for e in entries] == [str(t.invitation.pk)]
+    assert invitations_expire() == 0
+
+
+def test_the_expiry_sweep_skips_inactive_organizations(world):
+    world.b.org.is_active = False
+    world.b.org.save()
+    for t in (world.a, world.b):
+        t.invitation.expires_at = timezone.now() - timedelta(days=1)
+        t.invitation.save()
+    assert invitations_expire() == 1
+    world.b.invitation.refresh_from_db()
+    assert world.b.invitation.expired_at is None

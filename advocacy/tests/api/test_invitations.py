@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from advocacy.models import Invitation, Role
+from advocacy.tasks import invitations_expire
 
 
 def test_api_list_create_bulk_revoke(world, api_client, django_assert_max_num_queries):
@@ -66,3 +71,16 @@ def test_api_hr_lists_but_cannot_invite(world, api_client):
     assert api_client.post(base, {"email": "x@example.com"}, format="json").status_code == 403
     api_client.force_login(t.employee)
     assert api_client.get(base).status_code == 403
+
+
+def test_api_list_shows_expired_invitations_as_expired(world, api_client):
+    t = world.a
+    t.invitation.expires_at = timezone.now() - timedelta(days=1)
+    t.invitation.save()
+    api_client.force_login(t.admin)
+    base = f"/api/v1/orgs/{t.org.slug}/invitations/"
+    [row] = api_client.get(base).json()["results"]
+    assert row["status"] == "expired" and row["expired_at"] is None  # past its date, not swept
+    invitations_expire()
+    [row] = api_client.get(base).json()["results"]
+    assert row["status"] == "expired" and row["expired_at"] is not None

@@ -109,3 +109,49 @@ def test_revoke_and_resend_write_the_audit_log(world):
 
 def test_membership_factory_world_sanity(world):
     assert MembershipFactory._meta.model.objects.for_org(world.a.org).count() == 4
+
+
+def test_invitations_expire_marks_status_and_audit_once_per_invitation(world):
+    t = world.a
+    now = timezone.now()
+    fresh = _invite(t, email="fresh@example.com")
+    for tenant in (world.a, world.b):
+        tenant.invitation.expires_at = now - timedelta(hours=1)
+        tenant.invitation.save()
+    assert services.invitations_expire(organization=t.org, now=now) == 1
+    t.invitation.refresh_from_db()
+    assert t.invitation.expired_at == now
+    assert services.invitation_status(t.invitation) == "expired"
+    [entry] = AuditLogEntry.objects.for_org(t.org).filter(action="invitation.expired")
+    assert entry.actor is None
+    assert (entry.target_type, entry.target_id) == ("invitation", str(t.invitation.pk))
+    assert entry.data["email"] == "same@example.com"
+    # Running again changes nothing; the pending one and the other tenant's stay as they were.
+    assert services.invitations_expire(organization=t.org, now=now) == 0
+    assert AuditLogEntry.objects.for_org(t.org).filter(action="invitation.expired").count() == 1
+    fresh.refresh_from_db()
+    world.b.invitation.refresh_from_db()
+    assert fresh.expired_at is None and services.invitation_status(fresh) == "pending"
+    assert world.b.invitation.expired_at is None
+
+
+def test_answered_invitations_do_not_expire(world):
+    t = world.a
+    past = timezone.now() - timedelta(days=1)
+    revoked = _invite(t, email="revoked@example.com")
+    services.invitation_revoke(actor=t.members["admin"], invitation=revoked)
+    Invitation.objects.for_org(t.org).update(expires_at=past)
+    assert services.invitations_expire(organization=t.org) == 1  # only the open one
+    revoked.refresh_from_db()
+    assert revoked.expired_at is None and services.invitation_status(revoked) == "revoked"
+
+
+def test_resending_an_expired_invitation_makes_it_pending_again(world):
+    t = world.a
+    t.invitation.expires_at = timezone.now() - timedelta(days=1)
+    t.invitation.save()
+    services.invitations_expire(organization=t.org)
+    services.invitation_resend(actor=t.members["admin"], invitation=t.invitation)
+    t.invitation.refresh_from_db()
+    assert t.invitation.expired_at is None
+    assert services.invitation_status(t.invitation) == "pending"

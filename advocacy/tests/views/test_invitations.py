@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from advocacy.models import Invitation, Role
+from advocacy.tasks import invitations_expire
 from tests.factories import DepartmentFactory, InvitationFactory
 
 
@@ -196,3 +200,14 @@ def test_invitations_page_revoke_and_resend(
     assert client.post(f"/o/{t.org.slug}/invitations/{foreign.pk}/revoke/").status_code == 404
     foreign.refresh_from_db()
     assert foreign.revoked_at is None
+
+
+def test_invitations_page_shows_expired_invitations(world, client):
+    t = world.a
+    t.invitation.expires_at = timezone.now() - timedelta(days=1)
+    t.invitation.save()
+    invitations_expire()
+    client.force_login(t.admin)
+    html = client.get(f"/o/{t.org.slug}/invitations/").content.decode()
+    assert "same@example.com" in html
+    assert "Expired on" in html and "Pending until" not in html
