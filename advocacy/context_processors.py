@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 
-from .forms import LANGUAGE_NAMES_LOCAL
+from .forms.account import LANGUAGE_NAMES_LOCAL
 from .navigation import navigation_for
 from .selectors import memberships_of_user
 

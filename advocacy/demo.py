@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Department, Invitation, Membership, Organization, Role, User, token_hash
-from .services import organization_create
+from .services.organizations import organization_create
 
 #: The one password of every demo and scale user. It passes Django's password
 #: validators, so it is also what a user could choose through the forms.

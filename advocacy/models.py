@@ -259,6 +259,8 @@ class Invitation(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    #: Set by the periodic sweep (``invitations_expire``) once ``expires_at`` has passed.
+    expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
@@ -273,6 +275,7 @@ class Invitation(TenantModel):
         return (
             self.accepted_at is None
             and self.revoked_at is None
+            and self.expired_at is None
             and self.expires_at > timezone.now()
         )
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
 from .models import Membership, Role
 
 
@@ -69,3 +72,21 @@ def has_capability(membership: Membership | None, capability: Capability) -> boo
     if membership is None or not membership.is_active:
         return False
     return capability in capabilities_for(membership.role)
+
+
+def capability_require(
+    actor: Membership | None, capability: Capability, *, organization: object = None
+) -> None:
+    """The permission boundary of a service: raise ``PermissionDenied`` unless ``actor`` is an
+    active membership whose role grants ``capability`` (inside ``organization`` when given).
+
+    Services call this themselves, so that a page, an API view, a task or a command cannot
+    reach a write the actor's role may not do, whichever door it came through.
+    """
+    if not isinstance(actor, Membership):
+        raise TypeError("Services take actor=<Membership>, never a bare user.")
+    organization_id = getattr(organization, "pk", organization)
+    if organization_id is not None and actor.organization_id != organization_id:
+        raise PermissionDenied(_("Your role does not allow this."))
+    if not has_capability(actor, capability):
+        raise PermissionDenied(_("Your role does not allow this."))

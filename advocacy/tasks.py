@@ -15,16 +15,30 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="advocacy.tasks.invitations_expire")
 def invitations_expire() -> int:
-    """Count expired, unanswered invitations (they are refused on use; kept for the audit trail)."""
-    n = Invitation.objects.filter(
-        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=timezone.now()
-    ).count()
-    log.info("invitations_expire: %d expired invitations pending clean-up", n)
-    return n
+    """Hourly: mark unanswered invitations past their date as expired, organization by
+    organization, each with an audit entry. Returns how many expired."""
+    from .dangerous import dangerously_organizations_with_invitations_past_expiry
+    from .models import Organization
+    from .services.invitations import invitations_expire as expire_in
+
+    now = timezone.now()
+    total = 0
+    for organization_id in dangerously_organizations_with_invitations_past_expiry(now=now):
+        organization = Organization.objects.filter(pk=organization_id, is_active=True).first()
+        if organization is None:
+            continue
+        total += expire_in(organization=organization, now=now)
+    if total:
+        log.info("invitations_expire: %d invitations expired", total)
+    return total
 
 
 def _invitation_send(invitation_id: int, organization_id: int) -> bool:
-    from .services import invitation_email_send, invitation_status, invitation_token_issue
+    from .services.invitations import (
+        invitation_email_send,
+        invitation_status,
+        invitation_token_issue,
+    )
 
     invitation = (
         Invitation.objects.select_related("organization", "invited_by", "department")

@@ -5,9 +5,16 @@
   an organization the user is not a member of look the same.
 * ``access_by_id`` loads a row from user input inside one organization; "missing"
   and "not yours" give the same ``Http404``.
-* ``OrgPageView`` is the base of every page under ``/o/<org_slug>/``. It refuses
-  subclasses that override ``get_queryset``/``get_object``; they customise through
-  ``safely_get_queryset`` instead.
+* ``OrgPageView`` is the base of every page under ``/o/<org_slug>/``. It refuses, at
+  class creation, subclasses that override ``get_queryset``/``get_object`` (they
+  customise through ``safely_get_queryset``) or ``dispatch``/``resolve_org`` (which
+  resolve the organization and check the capability; work that must happen before the
+  handler goes in ``load_objects``).
+* ``scope_to_organization`` is applied by both bases *after* ``safely_get_queryset``:
+  a subclass that ignores the queryset it is given still gets only its tenant's rows.
+
+Queries that deliberately cross tenants are not made here: they are named
+``dangerously_*`` and listed in ``advocacy/dangerous.py``.
 """
 
 from __future__ import annotations
@@ -26,7 +33,8 @@ from .permissions import Capability, has_capability
 
 M = TypeVar("M", bound=models.Model)
 
-_FORBIDDEN_OVERRIDES = ("get_queryset", "get_object")
+#: Methods no scoped subclass may define: they scope rows or check the capability.
+PAGE_FORBIDDEN_OVERRIDES = ("get_queryset", "get_object", "dispatch", "resolve_org")
 
 
 def resolve_membership(user: Any, org_slug: str) -> Membership:
@@ -63,13 +71,40 @@ def access_by_id(
         raise Http404(_("Not found.")) from exc
 
 
-def guard_scoped_subclass(cls: type, base_name: str) -> None:
-    """Refuse a subclass that would bypass tenant scoping."""
-    for name in _FORBIDDEN_OVERRIDES:
+def read_write_capabilities(read: Capability, write: Capability) -> dict[str, Capability]:
+    """A page's ``capability``: read (GET, HEAD) with one, change (any other method) with
+    another."""
+    return {"get": read, "head": read, "*": write}
+
+
+def scope_to_organization(queryset: models.QuerySet[M], organization: Organization) -> Any:
+    """``queryset`` narrowed to ``organization``'s rows. The bases apply it to whatever
+    ``safely_get_queryset`` returns, so it is the last word on which rows a view sees."""
+    model = queryset.model
+    if not issubclass(model, TenantModel):
+        raise TypeError(f"{model.__qualname__} is not a tenant model; it cannot be scoped.")
+    return queryset.filter(organization=organization)
+
+
+_OVERRIDE_ADVICE = {
+    "get_queryset": "customise safely_get_queryset() instead, so tenant scoping cannot be lost",
+    "get_object": "customise safely_get_queryset() instead, so tenant scoping cannot be lost",
+    "dispatch": "put work that must run before the handler in load_objects(); dispatch "
+    "resolves the organization and checks the capability",
+    "resolve_org": "set capability instead; resolve_org checks it",
+    "get_permissions": "name each action's capability in capabilities instead",
+    "check_permissions": "name each action's capability in capabilities instead",
+}
+
+
+def guard_scoped_subclass(cls: type, base_name: str, forbidden: tuple[str, ...]) -> None:
+    """Refuse, at class creation, a subclass that would bypass tenant scoping or the
+    capability check."""
+    for name in forbidden:
         if name in cls.__dict__:
             raise TypeError(
-                f"{cls.__qualname__} overrides {name}(); {base_name} subclasses customise "
-                "safely_get_queryset() instead, so that tenant scoping cannot be lost."
+                f"{cls.__qualname__} overrides {name}(); {base_name} subclasses "
+                f"{_OVERRIDE_ADVICE.get(name, 'may not do that')}."
             )
 
 
@@ -117,13 +152,19 @@ class OrgPageView(LoginRequiredMixin, OrgContextMixin, View):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        guard_scoped_subclass(cls, "OrgPageView")
+        guard_scoped_subclass(cls, "OrgPageView", PAGE_FORBIDDEN_OVERRIDES)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.resolve_org(request)
+        self.load_objects()
         return super().dispatch(request, *args, **kwargs)
+
+    def load_objects(self) -> None:
+        """Runs after the organization is resolved and the capability checked, before the
+        handler, whatever the method (e.g. load the objects named in the URL so a foreign
+        id is a 404 even for a method the page lacks)."""
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
         return queryset
@@ -131,7 +172,8 @@ class OrgPageView(LoginRequiredMixin, OrgContextMixin, View):
     def get_queryset(self) -> models.QuerySet:
         if self.model is None:
             raise TypeError(f"{type(self).__qualname__} has no model to scope.")
-        return self.safely_get_queryset(self.model.objects.for_org(self.organization))
+        narrowed = self.safely_get_queryset(self.model.objects.for_org(self.organization))
+        return scope_to_organization(narrowed, self.organization)
 
     def get_object(self) -> Any:
         return access_by_id(

@@ -4,7 +4,7 @@ that answers a fixed 302 with no database or cache work (bench only)."""
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from advocacy.views import healthz
+from advocacy.views.health import healthz
 
 FLOOR_TARGET = "https://example.com/landing?utm_source=linkedin&utm_medium=employee_advocacy"
 

@@ -12,12 +12,13 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from advocacy.forms.service_errors import form_add_service_errors
 from advocacy.networks import MAX_CAPTION_LENGTH, Network
 from advocacy.permissions import Capability
+from advocacy.redirects import safe_next_url
 from advocacy.tenancy import OrgPageView, access_by_id
 
 from . import selectors, services
@@ -37,15 +38,6 @@ MANAGE = Capability.MANAGE_GUIDELINES
 _TARGET_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 
 
-def _add_service_errors(form: Form, exc: ValidationError) -> None:
-    """Put a service's field errors on the form (unknown fields become form-wide errors)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class GuidelinesPageView(OrgPageView):
     """Loads the objects named in the URL before anything else, so that a foreign or
     missing id answers 404 whatever the HTTP method."""
@@ -53,13 +45,6 @@ class GuidelinesPageView(OrgPageView):
     def load_objects(self) -> None:
         if self.model is not None and self.pk_url_kwarg in self.kwargs:
             self.object = self.get_object()
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.resolve_org(request)
-        self.load_objects()
-        return super(OrgPageView, self).dispatch(request, *args, **kwargs)
 
     def document_from_url(self) -> PolicyDocument:
         return access_by_id(
@@ -112,7 +97,7 @@ class DocumentDetailView(GuidelinesPageView):
                 accepted=accepted,
                 draft=selectors.policy_version_draft(document=document) if is_admin else None,
                 is_admin=is_admin,
-                next_url=request.GET.get("next", ""),
+                next_url=safe_next_url(request, request.GET.get("next")) or "",
             ),
         )
 
@@ -135,10 +120,8 @@ class DocumentAcknowledgeView(GuidelinesPageView):
             messages.success(
                 request, _("Thank you: you have accepted “%(title)s”.") % {"title": document.title}
             )
-        next_url = request.POST.get("next", "")
-        if next_url and url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
+        next_url = safe_next_url(request, request.POST.get("next"))
+        if next_url:
             return HttpResponseRedirect(next_url)
         return redirect(
             "guidelines_document", org_slug=self.organization.slug, document_id=document.pk
@@ -162,7 +145,7 @@ class DocumentCreateView(GuidelinesPageView):
                     organization=self.organization, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("Document created as a draft."))
                 return redirect(
@@ -206,7 +189,7 @@ class DocumentEditView(GuidelinesPageView):
                     document=document, actor=request.user, body_markdown=data["body_markdown"]
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("Draft saved."))
                 if "preview" in request.POST:
@@ -335,7 +318,7 @@ class VersionPublishView(VersionDetailView):
                     requires_reacknowledgement=form.cleaned_data["requires_reacknowledgement"],
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(
                     request, _("Version %(n)s is published.") % {"n": self.object.number}
@@ -369,7 +352,7 @@ class ImageUploadView(GuidelinesPageView):
                     alt_text=form.cleaned_data["alt_text"],
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -451,7 +434,7 @@ class RuleCreateView(GuidelinesPageView):
                     organization=self.organization, actor=request.user, **_rule_fields(form)
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("Rule added."))
                 return redirect("guidelines_rules", org_slug=self.organization.slug)
@@ -482,7 +465,7 @@ class RuleEditView(GuidelinesPageView):
                     rule=self.object, actor=request.user, **_rule_fields(form)
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("Rule saved."))
                 return redirect("guidelines_rules", org_slug=self.organization.slug)

@@ -25,6 +25,7 @@ from rest_framework.urlpatterns import format_suffix_patterns
 
 import advocacy.tenancy
 from advocacy import urls as project_urls
+from advocacy.api.base import OrgScopedViewSet
 from advocacy.models import Department, Membership, Organization
 from advocacy.tenancy import OrgPageView
 
@@ -152,7 +153,49 @@ class SneakyWriteProbeView(OrgPageView):
         raise Http404
 
 
+class IgnoringProbeView(OrgPageView):
+    """A page whose ``safely_get_queryset`` ignores the scoped queryset it is given and
+    looks a row up by primary key in what it built: the base must still scope it."""
+
+    model = Department
+
+    def safely_get_queryset(self, queryset: Any) -> Any:
+        return Department.objects.all()
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        try:
+            return HttpResponse(self.get_queryset().get(pk=kwargs["department_id"]).name)
+        except Department.DoesNotExist as exc:
+            raise Http404 from exc
+
+
+class IgnoringProbeViewSet(OrgScopedViewSet):
+    """The same bug in an API viewset."""
+
+    model = Department
+    capabilities = {"retrieve": None}
+
+    def safely_get_queryset(self, queryset: Any) -> Any:
+        return Department.objects.all()
+
+    def retrieve(self, request: Any, **kwargs: Any) -> Response:
+        try:
+            return Response({"name": self.get_queryset().get(pk=kwargs["department_id"]).name})
+        except Department.DoesNotExist as exc:
+            raise Http404 from exc
+
+
 urlpatterns = [
+    path(
+        "o/<slug:org_slug>/isolation-ignoring/<int:department_id>/",
+        IgnoringProbeView.as_view(),
+        name="isolation_ignoring",
+    ),
+    path(
+        "api/v1/orgs/<slug:org_slug>/isolation-ignoring/<int:department_id>/",
+        IgnoringProbeViewSet.as_view({"get": "retrieve"}),
+        name="api_isolation_ignoring",
+    ),
     path(
         "o/<slug:org_slug>/isolation-probe/<int:department_id>/",
         IsolationProbeView.as_view(),
@@ -244,3 +287,28 @@ def test_self_check_a_write_hidden_behind_a_404_is_reported(world):
     assert leaks
     assert all("changed tenant A's data" in leak for leak in leaks)
     assert "advocacy.Department (1 -> 1 rows, values changed)" in leaks[0]
+
+
+def _unscoped(queryset: Any, organization: Any) -> Any:
+    """The bug: the organization filter after ``safely_get_queryset`` is forgotten."""
+    return queryset
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("name", ["isolation_ignoring", "api_isolation_ignoring"])
+def test_self_check_an_unscoped_queryset_from_a_subclass_that_ignores_it_is_reported(
+    world, monkeypatch, name
+):
+    registry = collect_kwarg_factories()
+    probe = _route(discover_org_routes(), name)
+    # The base scopes what the subclass built, so the bug in the subclass leaks nothing.
+    assert check_route_isolation(probe, world, registry) == []
+
+    patched = _patch_everywhere(
+        monkeypatch, "scope_to_organization", advocacy.tenancy.scope_to_organization, _unscoped
+    )
+    assert "advocacy.api.base" in patched
+    leaks = check_route_isolation(probe, world, registry)
+    prefix = "/api/v1/orgs/" if name.startswith("api_") else "/o/"
+    cross = f"{prefix}{world.b.org.slug}/isolation-ignoring/{world.a.department.pk}/"
+    assert any(f"GET {cross} " in leak and "answered 200" in leak for leak in leaks), leaks

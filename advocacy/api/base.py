@@ -3,8 +3,12 @@
 Routes live under ``/api/v1/orgs/<org_slug>/…``. The organization and the caller's
 membership are resolved once in ``initial()``; non-members get 404. Subclasses may not
 override ``get_queryset``/``get_object``; they narrow the scoped queryset through
-``safely_get_queryset``. Each action names its capability in ``capabilities``; an
-action without one is refused, so a forgotten permission fails closed.
+``safely_get_queryset``, and the organization filter is applied again to what it returns
+(a subclass that ignores its argument still sees only its tenant). Each action names its
+capability in ``capabilities``; an action without one is refused, so a forgotten
+permission fails closed. Subclasses may not override ``dispatch``, ``get_permissions`` or
+``check_permissions``, nor set ``permission_classes`` without ``HasActionCapability``:
+the class is refused when it is created.
 """
 
 from __future__ import annotations
@@ -18,7 +22,12 @@ from rest_framework.request import Request
 
 from ..models import TenantModel
 from ..permissions import Capability, has_capability
-from ..tenancy import access_by_id, guard_scoped_subclass, resolve_membership
+from ..tenancy import (
+    access_by_id,
+    guard_scoped_subclass,
+    resolve_membership,
+    scope_to_organization,
+)
 
 ANY_MEMBER = None  # readability: ``capabilities = {"list": ANY_MEMBER}``
 
@@ -37,6 +46,29 @@ class HasActionCapability(permissions.BasePermission):
         return cap is None or has_capability(view.membership, cap)
 
 
+#: Methods no scoped viewset may define: they scope rows or check the capability.
+API_FORBIDDEN_OVERRIDES = (
+    "get_queryset",
+    "get_object",
+    "dispatch",
+    "get_permissions",
+    "check_permissions",
+)
+
+
+def guard_permission_classes(cls: type) -> None:
+    """A subclass may add permission classes, never drop the capability check."""
+    if "permission_classes" not in cls.__dict__:
+        return
+    classes = list(cls.__dict__["permission_classes"] or ())
+    if not any(isinstance(c, type) and issubclass(c, HasActionCapability) for c in classes):
+        raise TypeError(
+            f"{cls.__qualname__} sets permission_classes without HasActionCapability; "
+            "OrgScopedViewSet subclasses keep it (name each action's capability in "
+            "capabilities), so that no action skips the capability check."
+        )
+
+
 class OrgScopedViewSet(viewsets.GenericViewSet):
     """Base of every tenant API viewset."""
 
@@ -47,7 +79,8 @@ class OrgScopedViewSet(viewsets.GenericViewSet):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        guard_scoped_subclass(cls, "OrgScopedViewSet")
+        guard_scoped_subclass(cls, "OrgScopedViewSet", API_FORBIDDEN_OVERRIDES)
+        guard_permission_classes(cls)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self.perform_authentication(request)
@@ -77,7 +110,8 @@ class OrgScopedViewSet(viewsets.GenericViewSet):
             # Schema generation has no request organization: an empty queryset is enough
             # for drf-spectacular to type the path parameters from the model.
             return self.model.objects.none()
-        return self.safely_get_queryset(self.model.objects.for_org(self.organization))
+        narrowed = self.safely_get_queryset(self.model.objects.for_org(self.organization))
+        return scope_to_organization(narrowed, self.organization)
 
     def get_object(self) -> Any:
         lookup = self.lookup_url_kwarg or self.lookup_field

@@ -14,8 +14,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ..api_tokens import api_token_create, api_token_revoke, api_tokens_of_user
 from ..models import ApiToken
+from ..selectors import api_tokens_of_user
+from ..services.tokens import api_token_create, api_token_revoke
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
@@ -57,11 +58,11 @@ class ApiTokenViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = ApiTokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, raw = api_token_create(user=request.user, name=serializer.validated_data["name"])
+        token, raw = api_token_create(actor=request.user, name=serializer.validated_data["name"])
         token.key = raw
         return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        api_token_revoke(user=request.user, token_id=kwargs.get(self.lookup_url_kwarg))
+        api_token_revoke(actor=request.user, token_id=kwargs.get(self.lookup_url_kwarg))
         return Response(status=status.HTTP_204_NO_CONTENT)

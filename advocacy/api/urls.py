@@ -1,20 +1,39 @@
-"""``/api/v1/``: user-level routes, and tenant routes under ``orgs/<org_slug>/``."""
+"""``/api/v1/``: user-level routes, and tenant routes under ``orgs/<org_slug>/``.
+
+Every route of the core comes from a router (extra verbs are ``@action``s); the other
+apps' API modules are included under their prefixes.
+"""
 
 from django.urls import include, path
-from rest_framework.routers import SimpleRouter
 
-from . import members, views
-from .tokens import ApiTokenViewSet
+from . import audit_log, departments, invitations, members, organizations, tokens
+from .routers import Router, SingletonRouter
 
-org_router = SimpleRouter(trailing_slash=True)
-# Member administration (advocacy/api/members.py)
+org_router = Router(trailing_slash=True)
 org_router.register("members", members.MemberViewSet, basename="api_members")
-org_router.register("invitations", members.InvitationViewSet, basename="api_invitations")
-org_router.register("departments", members.DepartmentViewSet, basename="api_departments")
-org_router.register("audit-log", members.AuditLogViewSet, basename="api_audit_log")
+org_router.register("invitations", invitations.InvitationViewSet, basename="api_invitations")
+org_router.register("departments", departments.DepartmentViewSet, basename="api_departments")
+org_router.register("audit-log", audit_log.AuditLogViewSet, basename="api_audit_log")
+
+org_singleton = SingletonRouter(trailing_slash=True)
+org_singleton.register(
+    "", organizations.OrganizationViewSet, basename="api_org", names={"detail": "api_org_detail"}
+)
+
+user_router = Router(trailing_slash=True)
+user_router.register(
+    "tokens",
+    tokens.ApiTokenViewSet,
+    basename="api_token",
+    names={"list": "api_tokens", "detail": "api_token_detail"},
+)
+user_singleton = SingletonRouter(trailing_slash=True)
+user_singleton.register(
+    "me", organizations.MeViewSet, basename="api_me", names={"detail": "api_me"}
+)
 
 org_api_urlpatterns = [
-    path("", views.OrganizationDetailView.as_view({"get": "retrieve"}), name="api_org_detail"),
+    *org_singleton.urls,
     *org_router.urls,
     # Guidelines (guidelines/api_urls.py)
     path("guidelines/", include("guidelines.api_urls")),
@@ -25,16 +44,7 @@ org_api_urlpatterns = [
 ]
 
 urlpatterns = [
-    path("me/", views.MeView.as_view(), name="api_me"),
-    path(
-        "tokens/",
-        ApiTokenViewSet.as_view({"get": "list", "post": "create"}),
-        name="api_tokens",
-    ),
-    path(
-        "tokens/<int:token_id>/",
-        ApiTokenViewSet.as_view({"delete": "destroy"}),
-        name="api_token_detail",
-    ),
+    *user_singleton.urls,
+    *user_router.urls,
     path("orgs/<slug:org_slug>/", include(org_api_urlpatterns)),
 ]

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from advocacy import services
 from advocacy.models import AuditLogEntry, Membership, Role
+from advocacy.services import members as services
 from advocacy.tenancy import resolve_membership
 from tests.factories import DepartmentFactory, MembershipFactory
 
@@ -21,8 +21,7 @@ def test_member_update_changes_profile_and_records_what_changed(world):
     member = t.members["employee"]
     support = DepartmentFactory(organization=t.org, name="Support")
     services.member_update(
-        organization=t.org,
-        actor=t.admin,
+        actor=t.members["admin"],
         membership=member,
         role=Role.MANAGER,
         department=support,
@@ -49,7 +48,7 @@ def test_member_update_changes_profile_and_records_what_changed(world):
 def test_member_update_without_changes_writes_no_audit_entry(world):
     t = world.a
     member = t.members["employee"]
-    services.member_update(organization=t.org, actor=t.admin, membership=member, role=member.role)
+    services.member_update(actor=t.members["admin"], membership=member, role=member.role)
     assert _audit(t.org, "membership.updated") == []
 
 
@@ -57,7 +56,7 @@ def test_demoting_the_last_active_admin_is_refused(world):
     t = world.a
     with pytest.raises(ValidationError) as exc:
         services.member_update(
-            organization=t.org, actor=t.admin, membership=t.members["admin"], role=Role.EMPLOYEE
+            actor=t.members["admin"], membership=t.members["admin"], role=Role.EMPLOYEE
         )
     assert "last active admin" in exc.value.message_dict["role"][0]
     assert Membership.objects.get(pk=t.members["admin"].pk).role == Role.ADMIN
@@ -68,16 +67,14 @@ def test_a_deactivated_admin_does_not_count_as_another_admin(world):
     MembershipFactory(organization=t.org, role=Role.ADMIN, is_active=False)
     with pytest.raises(ValidationError):
         services.member_update(
-            organization=t.org, actor=t.admin, membership=t.members["admin"], role=Role.HR
+            actor=t.members["admin"], membership=t.members["admin"], role=Role.HR
         )
 
 
 def test_demoting_an_admin_is_fine_when_another_stays(world):
     t = world.a
     MembershipFactory(organization=t.org, role=Role.ADMIN)
-    services.member_update(
-        organization=t.org, actor=t.admin, membership=t.members["admin"], role=Role.HR
-    )
+    services.member_update(actor=t.members["admin"], membership=t.members["admin"], role=Role.HR)
     assert Membership.objects.get(pk=t.members["admin"].pk).role == Role.HR
 
 
@@ -85,8 +82,7 @@ def test_department_of_another_organization_is_refused(world):
     t = world.a
     with pytest.raises(ValidationError) as exc:
         services.member_update(
-            organization=t.org,
-            actor=t.admin,
+            actor=t.members["admin"],
             membership=t.members["employee"],
             department=world.b.department,
         )
@@ -97,8 +93,7 @@ def test_duplicate_employee_id_in_the_organization_is_refused(world):
     t = world.a
     with pytest.raises(ValidationError) as exc:
         services.member_update(
-            organization=t.org,
-            actor=t.admin,
+            actor=t.members["admin"],
             membership=t.members["manager"],
             external_id="E-001",
         )
@@ -108,8 +103,7 @@ def test_duplicate_employee_id_in_the_organization_is_refused(world):
 def test_the_same_employee_id_in_another_organization_is_fine(world):
     MembershipFactory(organization=world.a.org, external_id="E-900")
     services.member_update(
-        organization=world.b.org,
-        actor=world.b.admin,
+        actor=world.b.members["admin"],
         membership=world.b.members["manager"],
         external_id="E-900",
     )
@@ -119,8 +113,7 @@ def test_the_same_employee_id_in_another_organization_is_fine(world):
 def test_member_of_another_organization_cannot_be_changed_through_this_one(world):
     with pytest.raises(ValueError):
         services.member_update(
-            organization=world.a.org,
-            actor=world.a.admin,
+            actor=world.a.members["admin"],
             membership=world.b.members["employee"],
             role=Role.ADMIN,
         )
@@ -130,14 +123,14 @@ def test_deactivation_takes_access_away_at_once_and_keeps_the_row(world):
     t = world.a
     member = t.members["employee"]
     assert resolve_membership(member.user, t.org.slug)
-    services.member_deactivate(organization=t.org, actor=t.admin, membership=member)
+    services.member_deactivate(actor=t.members["admin"], membership=member)
     member.refresh_from_db()
     assert not member.is_active and member.deactivated_at is not None
     with pytest.raises(Http404):
         resolve_membership(member.user, t.org.slug)
     assert [e.target_id for e in _audit(t.org, "membership.deactivated")] == [str(member.pk)]
 
-    services.member_reactivate(organization=t.org, actor=t.admin, membership=member)
+    services.member_reactivate(actor=t.members["admin"], membership=member)
     member.refresh_from_db()
     assert member.is_active and member.deactivated_at is None
     assert resolve_membership(member.user, t.org.slug) == member
@@ -148,14 +141,16 @@ def test_deactivating_yourself_is_refused(world):
     t = world.a
     MembershipFactory(organization=t.org, role=Role.ADMIN)
     with pytest.raises(ValidationError, match="yourself"):
-        services.member_deactivate(organization=t.org, actor=t.admin, membership=t.members["admin"])
+        services.member_deactivate(actor=t.members["admin"], membership=t.members["admin"])
 
 
 def test_deactivating_the_last_active_admin_is_refused(world):
     t = world.a
+    # Only an admin may deactivate, so the rule guards against an actor loaded as admin
+    # whose role changed since (the service re-reads the admins under a lock).
+    actor = t.members[Role.HR]
+    actor.role = Role.ADMIN  # in memory only: the database still says HR
     with pytest.raises(ValidationError, match="last active admin"):
-        services.member_deactivate(
-            organization=t.org, actor=t.user(Role.HR), membership=t.members["admin"]
-        )
+        services.member_deactivate(actor=actor, membership=t.members["admin"])
     assert Membership.objects.get(pk=t.members["admin"].pk).is_active
     assert _audit(t.org, "membership.deactivated") == []

@@ -1,4 +1,5 @@
-"""Forms of the core: self-service sign-up, the profile, the language switch, API tokens."""
+"""Forms about the person: self-service sign-up (with the organization it creates), the
+profile and the language switch."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, User
+from ..models import User
 
 #: Each language in its own name, so that people find theirs whatever the interface shows.
 LANGUAGE_NAMES_LOCAL: dict[str, str] = {
@@ -65,7 +66,7 @@ class SignupOrganizationForm(forms.Form):
 
     def signup(self, request: Any, user: User) -> None:
         """Called by allauth once the user exists: name, language, and their new organization."""
-        from .services import organization_create
+        from ..services.organizations import organization_create
 
         user.name = self.cleaned_data["name"]
         user.language = self.cleaned_data.get("language") or ""
@@ -96,17 +97,3 @@ class ProfileForm(forms.ModelForm):
 class LanguageSwitchForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False)
-
-
-class ApiTokenCreateForm(forms.Form):
-    name = forms.CharField(
-        label=_("Token name"),
-        max_length=ApiToken._meta.get_field("name").max_length,
-        help_text=_("What the token is for, e.g. “Weekly report script”."),
-    )
-
-    def clean_name(self) -> str:
-        value = self.cleaned_data["name"].strip()
-        if not value:
-            raise forms.ValidationError(_("Give the token a name."))
-        return value

@@ -1,11 +1,13 @@
+"""``me/`` (the signed-in user and their organizations) and ``orgs/<org_slug>/`` (the
+organization of the URL, with the caller's role there)."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from ..models import Organization
 from ..selectors import memberships_of_user
@@ -31,12 +33,12 @@ class MeSerializer(serializers.Serializer):
     memberships = MembershipSummarySerializer(many=True)
 
 
-class MeView(APIView):
+class MeViewSet(viewsets.GenericViewSet):
     """The signed-in user and the organizations they belong to."""
 
     serializer_class = MeSerializer
 
-    def get(self, request: Request) -> Response:
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = request.user
         data = {
             "id": user.pk,
@@ -48,7 +50,7 @@ class MeView(APIView):
         return Response(MeSerializer(data).data)
 
 
-class OrganizationDetailView(OrgScopedViewSet):
+class OrganizationViewSet(OrgScopedViewSet):
     """The organization of the URL, with the caller's role there."""
 
     capabilities = {"retrieve": ANY_MEMBER}

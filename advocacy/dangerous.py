@@ -1,0 +1,95 @@
+"""The one place for the exceptions to tenancy: queries that cross organizations on purpose,
+and cache keys that are global on purpose.
+
+Tenant rows are reached inside one organization (``advocacy.tenancy``: the page and API
+bases, ``access_by_id``, ``Model.objects.for_org``). Periodic sweeps need to find work in
+every organization at once; each such query is a function named ``dangerously_*``,
+defined here or registered here with ``@dangerously``, so that a reviewer finds every
+cross-tenant query in one list (``CROSS_TENANT_QUERIES``). A sweep uses it only to find
+ids, then handles each organization through the ordinary scoped services
+(tasks take ids, re-load with the organization, and do nothing when the pair does not
+match). ``tests/test_dangerous.py`` fails on a ``dangerously_*`` function that is not
+listed.
+
+Cache keys, rate-limit keys and file paths carry the organization. The exceptions are
+listed in ``GLOBAL_CACHE_KEYS`` with the reason each one is safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: ``module.function`` -> why it must see every organization.
+CROSS_TENANT_QUERIES: dict[str, str] = {}
+
+
+def dangerously(why: str) -> Callable[[F], F]:
+    """Register a cross-tenant query; its name must start with ``dangerously_``."""
+
+    def register(fn: F) -> F:
+        if not fn.__name__.startswith("dangerously_"):
+            raise TypeError(f"{fn.__qualname__}: cross-tenant queries are named dangerously_*.")
+        CROSS_TENANT_QUERIES[f"{fn.__module__}.{fn.__qualname__}"] = why
+        return fn
+
+    return register
+
+
+@dangerously("The hourly sweep finds the organizations with invitations past their date.")
+def dangerously_organizations_with_invitations_past_expiry(
+    *, now: datetime | None = None
+) -> QuerySet:
+    """Ids of active organizations that have unanswered invitations past their date and
+    not yet marked expired."""
+    from .models import Invitation, Organization
+
+    now = now or timezone.now()
+    due = Invitation.objects.filter(
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expired_at__isnull=True,
+        expires_at__lte=now,
+    ).values("organization_id")
+    return Organization.objects.filter(pk__in=due, is_active=True).values_list("pk", flat=True)
+
+
+#: Periodic sweeps of other apps that cross tenants today but do not carry the name yet
+#: (their apps are being restructured; rename them to ``dangerously_*`` and register them
+#: with ``@dangerously`` when they move). ``module.function`` -> what it finds.
+CROSS_TENANT_QUERIES_TO_RENAME: dict[str, str] = {
+    "content_library.selectors.sources_due": "feed sources of every organization due an import",
+    "social.publishing.publish_due_scheduled": (
+        "scheduled, queued and unknown-outcome shares of every organization (via _api_shares)"
+    ),
+    "social.metrics._due_shares": "published shares of every organization due a metrics pull",
+    "social.clicks.clicks_drain": (
+        "tracked links and click events of every organization, by code, while draining"
+    ),
+}
+
+#: Cache keys without an organization, and why that is safe.
+GLOBAL_CACHE_KEYS: dict[str, str] = {
+    "social.clicks._cache_key (tracked-link codes)": (
+        "A tracked link's code is random and unique across all organizations, and the "
+        "public redirect /s/<code> has no organization in its URL; the cached row carries "
+        "its organization id."
+    ),
+    "social.clicks QUEUE_KEY / PROCESSING_KEY / DRAIN_LOCK_KEY": (
+        "One click buffer and one drain lock for the whole installation; each event names "
+        "its link, whose row carries the organization."
+    ),
+    "social.quotas (network quota marks)": (
+        "A network's rate limit belongs to the app's credentials (per app) or to a person's "
+        "network account (per account), both shared by every organization."
+    ),
+    "social.connectors.http (per-network error counters)": (
+        "Errors are counted per network for the whole installation's network health."
+    ),
+}

@@ -1,0 +1,206 @@
+"""Member administration: roles, profiles, deactivation and reactivation.
+
+Administrators change members' roles and profiles, and deactivate or reactivate them.
+Two rules protect an organization from locking itself out: it always keeps an active
+admin, and nobody deactivates themselves. Every service takes the acting
+``Membership`` and checks ``MANAGE_MEMBERS`` itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Department, Membership, Organization, Role
+from ..permissions import Capability, capability_require
+from .audit import audit_log_record, check_same_org
+
+
+class _Unchanged:
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Any = _Unchanged()
+
+MEMBER_EDITABLE_FIELDS = ("role", "department", "location", "language", "job_title", "external_id")
+
+
+def _language_codes() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+def _membership_lock(*, organization: Organization, membership: Membership) -> Membership:
+    """The membership re-read under a row lock, inside ``organization`` (with its user and
+    department), so concurrent admin changes serialise."""
+    check_same_org(organization, membership)
+    return (
+        Membership.objects.for_org(organization)
+        .select_for_update(of=("self",))
+        .select_related("user", "department")
+        .get(pk=membership.pk)
+    )
+
+
+def _other_active_admins_exist(*, organization: Organization, membership: Membership) -> bool:
+    """Locks the organization's active admins so two admins cannot demote each other at once."""
+    admins = list(
+        Membership.objects.for_org(organization)
+        .select_for_update()
+        .filter(role=Role.ADMIN, is_active=True)
+        .exclude(pk=membership.pk)
+        .values_list("pk", flat=True)
+    )
+    return bool(admins)
+
+
+def _display(value: Any) -> Any:
+    if isinstance(value, Department):
+        return {"id": value.pk, "name": value.name}
+    return value
+
+
+@transaction.atomic
+def member_update(
+    *,
+    actor: Membership,
+    membership: Membership,
+    role: str = UNCHANGED,
+    department: Department | None = UNCHANGED,
+    location: str = UNCHANGED,
+    language: str = UNCHANGED,
+    job_title: str = UNCHANGED,
+    external_id: str = UNCHANGED,
+) -> Membership:
+    """Change a member's role or profile. Refuses to demote the last active admin, a
+    department of another organization and an employee ID that another member has."""
+    capability_require(actor, Capability.MANAGE_MEMBERS)
+    organization = actor.organization
+    membership = _membership_lock(organization=organization, membership=membership)
+    requested = {
+        "role": role,
+        "department": department,
+        "location": location.strip() if isinstance(location, str) else location,
+        "language": language,
+        "job_title": job_title.strip() if isinstance(job_title, str) else job_title,
+        "external_id": external_id.strip() if isinstance(external_id, str) else external_id,
+    }
+    requested = {k: v for k, v in requested.items() if v is not UNCHANGED}
+    errors: dict[str, list[str]] = {}
+
+    if "role" in requested:
+        if requested["role"] not in Role.values:
+            errors.setdefault("role", []).append(_("Choose a valid role."))
+        elif (
+            membership.role == Role.ADMIN
+            and requested["role"] != Role.ADMIN
+            and membership.is_active
+            and not _other_active_admins_exist(organization=organization, membership=membership)
+        ):
+            errors.setdefault("role", []).append(
+                _("This is the organization's last active admin. Make someone else an admin first.")
+            )
+    if requested.get("department") is not None and (
+        requested["department"].organization_id != organization.pk
+    ):
+        errors.setdefault("department", []).append(_("Choose a department of this organization."))
+    if "language" in requested and requested["language"] not in {"", *_language_codes()}:
+        errors.setdefault("language", []).append(_("Choose a valid language."))
+    if (
+        requested.get("external_id")
+        and Membership.objects.for_org(organization)
+        .filter(external_id=requested["external_id"])
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        errors.setdefault("external_id", []).append(
+            _("Another member of this organization already has this employee ID.")
+        )
+    for name in ("location", "job_title", "external_id"):
+        value = requested.get(name)
+        max_length = Membership._meta.get_field(name).max_length
+        if isinstance(value, str) and max_length and len(value) > max_length:
+            errors.setdefault(name, []).append(_("At most %(n)d characters.") % {"n": max_length})
+    if errors:
+        raise ValidationError(errors)
+
+    changes: dict[str, list[Any]] = {}
+    for name, value in requested.items():
+        old = getattr(membership, name)
+        if old != value:
+            changes[name] = [_display(old), _display(value)]
+            setattr(membership, name, value)
+    if changes:
+        try:
+            with transaction.atomic():
+                membership.save(update_fields=list(changes))
+        except IntegrityError as exc:  # a concurrent change took the employee ID
+            raise ValidationError(
+                {
+                    "external_id": [
+                        _("Another member of this organization already has this employee ID.")
+                    ]
+                }
+            ) from exc
+        audit_log_record(
+            organization=organization,
+            actor=actor.user,
+            action="membership.updated",
+            target=membership,
+            data={"email": membership.user.email, "changes": changes},
+        )
+    return membership
+
+
+@transaction.atomic
+def member_deactivate(*, actor: Membership, membership: Membership) -> Membership:
+    """Take a member's access away at once; their history (shares, points, audit) stays."""
+    capability_require(actor, Capability.MANAGE_MEMBERS)
+    organization = actor.organization
+    membership = _membership_lock(organization=organization, membership=membership)
+    if membership.user_id == actor.user_id:
+        raise ValidationError(_("You cannot deactivate yourself."))
+    if not membership.is_active:
+        return membership
+    if membership.role == Role.ADMIN and not _other_active_admins_exist(
+        organization=organization, membership=membership
+    ):
+        raise ValidationError(
+            _("This is the organization's last active admin. Make someone else an admin first.")
+        )
+    membership.is_active = False
+    membership.deactivated_at = timezone.now()
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    audit_log_record(
+        organization=organization,
+        actor=actor.user,
+        action="membership.deactivated",
+        target=membership,
+        data={"email": membership.user.email},
+    )
+    return membership
+
+
+@transaction.atomic
+def member_reactivate(*, actor: Membership, membership: Membership) -> Membership:
+    capability_require(actor, Capability.MANAGE_MEMBERS)
+    organization = actor.organization
+    membership = _membership_lock(organization=organization, membership=membership)
+    if membership.is_active:
+        return membership
+    membership.is_active = True
+    membership.deactivated_at = None
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    audit_log_record(
+        organization=organization,
+        actor=actor.user,
+        action="membership.reactivated",
+        target=membership,
+        data={"email": membership.user.email},
+    )
+    return membership
