@@ -16,8 +16,8 @@ org_router.register("audit-log", members.AuditLogViewSet, basename="api_audit_lo
 org_api_urlpatterns = [
     path("", views.OrganizationDetailView.as_view({"get": "retrieve"}), name="api_org_detail"),
     *org_router.urls,
-    # Guidelines (guidelines/api_urls.py)
-    path("guidelines/", include("guidelines.api_urls")),
+    # Guidelines (guidelines/api/urls.py)
+    path("guidelines/", include("guidelines.api.urls")),
     # Content library (content_library/api_urls.py)
     path("content/", include("content_library.api_urls")),
     # Networks and sharing (social/api_accounts.py, social/api_shares.py)

@@ -135,7 +135,7 @@ def test_document_lifecycle_through_the_api(world, as_admin):
 
 def test_employees_read_published_documents_only(world, policy, api_client):
     draft_doc = services.policy_document_create(
-        organization=world.a.org, actor=world.a.admin, kind="faq", title="Draft FAQ"
+        actor=world.a.members["admin"], kind="faq", title="Draft FAQ"
     )
     api_client.force_login(world.a.employee)
     listed = api_client.get(f"{base(world)}/documents/").json()["results"]
@@ -161,13 +161,12 @@ def test_acknowledge_through_the_api(world, policy, as_employee):
 def test_document_list_query_count(world, policy, as_employee, django_assert_max_num_queries):
     for i in range(8):
         doc = services.policy_document_create(
-            organization=world.a.org,
-            actor=world.a.admin,
+            actor=world.a.members["admin"],
             kind="faq",
             title=f"FAQ {i}",
             body_markdown="x",
         )
-        services.policy_version_publish(version=doc.versions.get(), actor=world.a.admin)
+        services.policy_version_publish(version=doc.versions.get(), actor=world.a.members["admin"])
     with django_assert_max_num_queries(7):
         resp = as_employee.get(f"{base(world)}/documents/")
     assert len(resp.json()["results"]) == 9
