@@ -40,3 +40,15 @@ def rule_factory(world):
         return services.guideline_rule_create(actor=actor, **fields)
 
     return make
+
+
+@pytest.fixture
+def eager_celery(settings):
+    """Tasks run in-process, as ``CELERY_TASK_ALWAYS_EAGER`` makes them."""
+    from advocacy.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous

@@ -181,3 +181,27 @@ def test_foreign_ids_are_404(world, policy, api_client, rule_factory):
     assert api_client.get(f"{b}/rules/{rule.pk}/").status_code == 404
     version = policy.versions.get()
     assert api_client.get(f"{b}/documents/{policy.pk}/versions/{version.pk}/").status_code == 404
+
+
+def test_routes_keep_their_paths_and_names():
+    from django.urls import reverse
+
+    org = {"org_slug": "acme"}
+    assert reverse("api_guidelines_check", kwargs=org) == "/api/v1/orgs/acme/guidelines/check/"
+    assert (
+        reverse("api_guidelines_version-list", kwargs={**org, "document_id": 3})
+        == "/api/v1/orgs/acme/guidelines/documents/3/versions/"
+    )
+    assert (
+        reverse("api_guidelines_version-detail", kwargs={**org, "document_id": 3, "version_id": 4})
+        == "/api/v1/orgs/acme/guidelines/documents/3/versions/4/"
+    )
+    assert (
+        reverse("api_guidelines_version-publish", kwargs={**org, "document_id": 3, "version_id": 4})
+        == "/api/v1/orgs/acme/guidelines/documents/3/versions/4/publish/"
+    )
+    assert (
+        reverse("api_guidelines_document-acknowledgement-status", kwargs=org)
+        == "/api/v1/orgs/acme/guidelines/documents/acknowledgement/"
+    )
+    assert reverse("api_guidelines_rule-list", kwargs=org) == "/api/v1/orgs/acme/guidelines/rules/"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from advocacy.models import AuditLogEntry
 from guidelines import selectors, services
@@ -233,3 +233,86 @@ def test_rule_changes_are_audited(world):
         .values_list("action", flat=True)
     )
     assert actions == ["guideline_rule.created", "guideline_rule.deleted"]
+
+
+# --- One permission boundary: the services check the actor's role and tenant --------------
+
+
+def _calls(world, policy):
+    """Every guideline write, as a function of the acting membership."""
+    rule = services.guideline_rule_create(
+        actor=world.a.members["admin"], kind=RuleKind.BANNED_TERM, pattern="x", severity="warn"
+    )
+    image = services.policy_image_upload(
+        actor=world.a.members["admin"], document=policy, upload=png_upload()
+    )
+    draft_doc = services.policy_document_create(
+        actor=world.a.members["admin"], kind="faq", title="Draft", body_markdown="x"
+    )
+    draft = draft_doc.versions.get()
+    return {
+        "policy_document_create": lambda a: services.policy_document_create(
+            actor=a, kind="faq", title="T"
+        ),
+        "policy_document_update": lambda a: services.policy_document_update(
+            actor=a, document=policy, title="T"
+        ),
+        "policy_version_draft_save": lambda a: services.policy_version_draft_save(
+            actor=a, document=policy, body_markdown="y"
+        ),
+        "policy_version_update": lambda a: services.policy_version_update(
+            actor=a, version=draft, body_markdown="y"
+        ),
+        "policy_version_publish": lambda a: services.policy_version_publish(actor=a, version=draft),
+        "policy_image_upload": lambda a: services.policy_image_upload(
+            actor=a, document=policy, upload=png_upload()
+        ),
+        "policy_image_delete": lambda a: services.policy_image_delete(actor=a, image=image),
+        "policy_reminders_send": lambda a: services.policy_reminders_send(actor=a, document=policy),
+        "guideline_rule_create": lambda a: services.guideline_rule_create(
+            actor=a, kind=RuleKind.BANNED_TERM, pattern="y", severity="warn"
+        ),
+        "guideline_rule_update": lambda a: services.guideline_rule_update(
+            actor=a, rule=rule, pattern="z"
+        ),
+        "guideline_rule_set_active": lambda a: services.guideline_rule_set_active(
+            actor=a, rule=rule, is_active=False
+        ),
+        "guideline_rule_delete": lambda a: services.guideline_rule_delete(actor=a, rule=rule),
+    }
+
+
+@pytest.mark.parametrize("role", ["employee", "manager", "hr"])
+def test_lower_roles_are_refused_by_every_write(world, policy, role):
+    calls = _calls(world, policy)
+    actor = world.a.members[role]
+    before = AuditLogEntry.objects.filter(organization=world.a.org).count()
+    for name, call in calls.items():
+        with pytest.raises(PermissionDenied):
+            call(actor)
+            pytest.fail(f"{name} let a {role} through")
+    assert AuditLogEntry.objects.filter(organization=world.a.org).count() == before
+
+
+def test_another_tenants_admin_is_refused_by_every_write(world, policy):
+    calls = _calls(world, policy)
+    calls.pop("policy_document_create")  # creates in the actor's own organization
+    calls.pop("guideline_rule_create")
+    for call in calls.values():
+        with pytest.raises(PermissionDenied):
+            call(world.b.members["admin"])
+
+
+def test_an_inactive_admin_is_refused(world, policy):
+    admin = world.a.members["admin"]
+    admin.is_active = False
+    with pytest.raises(PermissionDenied):
+        services.policy_document_update(actor=admin, document=policy, title="T")
+    with pytest.raises(PermissionDenied):
+        services.policy_acknowledge(actor=admin, version=policy.versions.get())
+
+
+def test_any_active_member_accepts_for_themselves(world, policy):
+    for member in world.a.members.values():
+        ack = services.policy_acknowledge(actor=member, version=policy.versions.get())
+        assert ack.membership_id == member.pk
