@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import services
+from .audit_sentences import describe_entries
 from .forms_members import (
     AuditLogFilterForm,
     DepartmentForm,
@@ -39,22 +40,6 @@ from .selectors import (
 from .tenancy import OrgPageView
 
 PAGE_SIZE = 50
-
-#: Known actions of the core, suggested in the audit-log filter (any action may be typed).
-AUDIT_ACTIONS = (
-    "organization.created",
-    "membership.created",
-    "membership.updated",
-    "membership.deactivated",
-    "membership.reactivated",
-    "invitation.created",
-    "invitation.resent",
-    "invitation.revoked",
-    "invitation.accepted",
-    "department.created",
-    "department.renamed",
-    "department.deleted",
-)
 
 
 def _read(view: Capability, write: Capability) -> dict[str, Capability]:
@@ -518,19 +503,20 @@ class AuditLogView(OrgPageView):
     template_name = "advocacy/audit_log.html"
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        form = AuditLogFilterForm(request.GET or None)
-        action = form.cleaned_data.get("action", "").strip() if form.is_valid() else ""
+        form = AuditLogFilterForm(request.GET or None, organization=self.organization)
+        valid = form.is_valid() if form.is_bound else True
+        action = form.cleaned_data.get("action", "") if form.is_bound and valid else ""
         page = keyset_page(
             audit_log_entries(organization=self.organization, action=action),
             order=("-created_at", "-id"),
             cursor=request.GET.get("cursor"),
             size=PAGE_SIZE,
         )
+        describe_entries(page.items, organization=self.organization)
         context = self.get_context_data(
             form=form,
             page=page,
-            actions=AUDIT_ACTIONS,
             next_url=_next_url(request, page.next_cursor) if page.next_cursor else None,
             first_url=None if page.is_first else _first_url(request),
         )
-        return render(request, self.template_name, context)
+        return render(request, self.template_name, context, status=200 if valid else 400)
