@@ -65,31 +65,31 @@ def dangerously_organizations_with_invitations_past_expiry(
 #: with ``@dangerously`` when they move). ``module.function`` -> what it finds.
 CROSS_TENANT_QUERIES_TO_RENAME: dict[str, str] = {
     "content_library.selectors.sources_due": "feed sources of every organization due an import",
-    "social.publishing.publish_due_scheduled": (
+    "social.services.publishing.publish_due_scheduled": (
         "scheduled, queued and unknown-outcome shares of every organization (via _api_shares)"
     ),
-    "social.metrics._due_shares": "published shares of every organization due a metrics pull",
-    "social.clicks.clicks_drain": (
+    "social.services.metrics._due_shares": "published shares of every organization due a metrics pull",
+    "social.services.clicks.clicks_drain": (
         "tracked links and click events of every organization, by code, while draining"
     ),
 }
 
 #: Cache keys without an organization, and why that is safe.
 GLOBAL_CACHE_KEYS: dict[str, str] = {
-    "social.clicks._cache_key (tracked-link codes)": (
+    "social.selectors.links.link_cache_key (tracked-link codes)": (
         "A tracked link's code is random and unique across all organizations, and the "
         "public redirect /s/<code> has no organization in its URL; the cached row carries "
         "its organization id."
     ),
-    "social.clicks QUEUE_KEY / PROCESSING_KEY / DRAIN_LOCK_KEY": (
+    "social.services.clicks QUEUE_KEY / PROCESSING_KEY / DRAIN_LOCK_KEY": (
         "One click buffer and one drain lock for the whole installation; each event names "
         "its link, whose row carries the organization."
     ),
-    "social.quotas (network quota marks)": (
+    "social.services.quotas (network quota marks)": (
         "A network's rate limit belongs to the app's credentials (per app) or to a person's "
         "network account (per account), both shared by every organization."
     ),
-    "social.connectors.http (per-network error counters)": (
+    "social.connectors.error_counts (per-network error counters)": (
         "Errors are counted per network for the whole installation's network health."
     ),
 }

@@ -2,7 +2,14 @@
 
 from django.contrib import admin
 
-from .models import GuidelineRule, PolicyAcknowledgement, PolicyDocument, PolicyImage, PolicyVersion
+from .models import (
+    GuidelineRule,
+    PolicyAcknowledgement,
+    PolicyDocument,
+    PolicyImage,
+    PolicyReminder,
+    PolicyVersion,
+)
 
 
 @admin.register(PolicyDocument)
@@ -45,3 +52,9 @@ class GuidelineRuleAdmin(admin.ModelAdmin):
     list_filter = ("kind", "severity", "is_active")
     search_fields = ("pattern", "replacement", "organization__slug")
     raw_id_fields = ("organization", "created_by")
+
+
+@admin.register(PolicyReminder)
+class PolicyReminderAdmin(admin.ModelAdmin):
+    list_display = ("membership", "version", "day", "organization", "created_at")
+    raw_id_fields = ("organization", "membership", "version", "sent_by")

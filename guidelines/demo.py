@@ -140,7 +140,7 @@ def _rule_ensure(organization: Organization, actor: Any, **fields: Any) -> None:
         lookup["max_length"] = fields["max_length"]
     if GuidelineRule.objects.for_org(organization).filter(**lookup).exists():
         return
-    services.guideline_rule_create(organization=organization, actor=actor, **fields)
+    services.guideline_rule_create(actor=actor, **fields)
 
 
 def seed(*, organization: Organization, members: Any) -> None:
@@ -148,7 +148,7 @@ def seed(*, organization: Organization, members: Any) -> None:
     admin = next((m for m in memberships if m.role == Role.ADMIN), None)
     if admin is None:
         return
-    actor = admin.user
+    actor = admin
     lang = "lt" if organization.default_language == "lt" else "en"
     texts = _LT if lang == "lt" else _EN
     tag = "".join(part.capitalize() for part in organization.name.split())
@@ -158,13 +158,12 @@ def seed(*, organization: Organization, members: Any) -> None:
         document = PolicyDocument.objects.for_org(organization).filter(slug=slug).first()
         if document is None:
             document = services.policy_document_create(
-                organization=organization,
                 actor=actor,
                 kind=kind,
                 title=title,
                 slug=slug,
-                contact_name=actor.name or actor.email,
-                contact_email=actor.email,
+                contact_name=actor.user.name or actor.user.email,
+                contact_email=actor.user.email,
                 body_markdown=body.format(**fmt),
             )
         if policy_version_latest_published(document=document) is None:
@@ -174,7 +173,7 @@ def seed(*, organization: Organization, members: Any) -> None:
             version = policy_version_latest_published(document=document)
             for m in memberships:
                 if m.role in (Role.ADMIN, Role.MANAGER, Role.HR):
-                    services.policy_acknowledge(membership=m, version=version)
+                    services.policy_acknowledge(actor=m, version=version)
 
     for term, message in _BANNED[lang] + _BANNED_COMMON:
         _rule_ensure(

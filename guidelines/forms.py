@@ -104,3 +104,13 @@ class RuleForm(forms.Form):
 class CheckForm(forms.Form):
     text = forms.CharField(required=False, strip=False, max_length=100_000)
     network = forms.ChoiceField(choices=[("", ""), *Network.choices], required=False)
+
+
+class AcceptanceFilterForm(forms.Form):
+    """The acceptance page's filter: everyone, those who accepted, those still pending."""
+
+    status = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("", _("Everyone")), ("accepted", _("Accepted")), ("pending", _("Not yet"))],
+    )

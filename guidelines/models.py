@@ -140,6 +140,37 @@ class PolicyAcknowledgement(TenantModel):
         return f"{self.membership_id} accepted {self.version_id}"
 
 
+class PolicyReminder(TenantModel):
+    """An admin reminded a member to accept a version. One row per member, version and
+    day (in the organization's time zone): a second click the same day sends nothing."""
+
+    membership = models.ForeignKey(
+        "advocacy.Membership", on_delete=models.CASCADE, related_name="policy_reminders"
+    )
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField()
+    batch = models.UUIDField(editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("policy reminder")
+        verbose_name_plural = _("policy reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "version", "day"], name="policyreminder_once_a_day"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "version", "batch"], name="policyreminder_batch")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} reminded of {self.version_id} on {self.day}"
+
+
 def policy_image_path(instance: PolicyImage, filename: str) -> str:
     """Images live under the organization's own folder, named at random: the uploaded
     file name is never used (it may carry anything)."""

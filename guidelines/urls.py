@@ -24,6 +24,16 @@ urlpatterns = [
         name="guidelines_document_acknowledge",
     ),
     path(
+        "<int:document_id>/acceptances/",
+        views.DocumentAcceptancesView.as_view(),
+        name="guidelines_document_acceptances",
+    ),
+    path(
+        "<int:document_id>/remind/",
+        views.DocumentRemindView.as_view(),
+        name="guidelines_document_remind",
+    ),
+    path(
         "<int:document_id>/edit/", views.DocumentEditView.as_view(), name="guidelines_document_edit"
     ),
     path(

@@ -35,8 +35,8 @@ user_singleton.register(
 org_api_urlpatterns = [
     *org_singleton.urls,
     *org_router.urls,
-    # Guidelines (guidelines/api_urls.py)
-    path("guidelines/", include("guidelines.api_urls")),
+    # Guidelines (guidelines/api/urls.py)
+    path("guidelines/", include("guidelines.api.urls")),
     # Content library (content_library/api/urls.py)
     path("content/", include("content_library.api.urls")),
     # Networks and sharing (social/api/urls.py)

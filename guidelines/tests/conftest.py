@@ -14,8 +14,7 @@ from guidelines.models import DocumentKind
 def policy(world):
     """Tenant A's social-media policy with version 1 published."""
     document = services.policy_document_create(
-        organization=world.a.org,
-        actor=world.a.admin,
+        actor=world.a.members["admin"],
         kind=DocumentKind.POLICY,
         title="Social-media policy",
         contact_name="Rūta Jonaitienė",
@@ -23,7 +22,7 @@ def policy(world):
         body_markdown="# Share with care\n\nBe kind.",
     )
     version = document.versions.get()
-    services.policy_version_publish(version=version, actor=world.a.admin)
+    services.policy_version_publish(version=version, actor=world.a.members["admin"])
     return document
 
 
@@ -35,10 +34,21 @@ def png_upload(name: str = "photo.png", size: tuple[int, int] = (4, 3)) -> Simpl
 
 @pytest.fixture
 def rule_factory(world):
-    def make(org=None, actor=None, **fields):
-        org = org or world.a.org
-        actor = actor or world.a.admin
+    def make(actor=None, **fields):
+        actor = actor or world.a.members["admin"]
         fields.setdefault("severity", "block")
-        return services.guideline_rule_create(organization=org, actor=actor, **fields)
+        return services.guideline_rule_create(actor=actor, **fields)
 
     return make
+
+
+@pytest.fixture
+def eager_celery(settings):
+    """Tasks run in-process, as ``CELERY_TASK_ALWAYS_EAGER`` makes them."""
+    from advocacy.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous

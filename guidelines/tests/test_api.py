@@ -135,7 +135,7 @@ def test_document_lifecycle_through_the_api(world, as_admin):
 
 def test_employees_read_published_documents_only(world, policy, api_client):
     draft_doc = services.policy_document_create(
-        organization=world.a.org, actor=world.a.admin, kind="faq", title="Draft FAQ"
+        actor=world.a.members["admin"], kind="faq", title="Draft FAQ"
     )
     api_client.force_login(world.a.employee)
     listed = api_client.get(f"{base(world)}/documents/").json()["results"]
@@ -161,13 +161,12 @@ def test_acknowledge_through_the_api(world, policy, as_employee):
 def test_document_list_query_count(world, policy, as_employee, django_assert_max_num_queries):
     for i in range(8):
         doc = services.policy_document_create(
-            organization=world.a.org,
-            actor=world.a.admin,
+            actor=world.a.members["admin"],
             kind="faq",
             title=f"FAQ {i}",
             body_markdown="x",
         )
-        services.policy_version_publish(version=doc.versions.get(), actor=world.a.admin)
+        services.policy_version_publish(version=doc.versions.get(), actor=world.a.members["admin"])
     with django_assert_max_num_queries(7):
         resp = as_employee.get(f"{base(world)}/documents/")
     assert len(resp.json()["results"]) == 9
@@ -182,3 +181,27 @@ def test_foreign_ids_are_404(world, policy, api_client, rule_factory):
     assert api_client.get(f"{b}/rules/{rule.pk}/").status_code == 404
     version = policy.versions.get()
     assert api_client.get(f"{b}/documents/{policy.pk}/versions/{version.pk}/").status_code == 404
+
+
+def test_routes_keep_their_paths_and_names():
+    from django.urls import reverse
+
+    org = {"org_slug": "acme"}
+    assert reverse("api_guidelines_check", kwargs=org) == "/api/v1/orgs/acme/guidelines/check/"
+    assert (
+        reverse("api_guidelines_version-list", kwargs={**org, "document_id": 3})
+        == "/api/v1/orgs/acme/guidelines/documents/3/versions/"
+    )
+    assert (
+        reverse("api_guidelines_version-detail", kwargs={**org, "document_id": 3, "version_id": 4})
+        == "/api/v1/orgs/acme/guidelines/documents/3/versions/4/"
+    )
+    assert (
+        reverse("api_guidelines_version-publish", kwargs={**org, "document_id": 3, "version_id": 4})
+        == "/api/v1/orgs/acme/guidelines/documents/3/versions/4/publish/"
+    )
+    assert (
+        reverse("api_guidelines_document-acknowledgement-status", kwargs=org)
+        == "/api/v1/orgs/acme/guidelines/documents/acknowledgement/"
+    )
+    assert reverse("api_guidelines_rule-list", kwargs=org) == "/api/v1/orgs/acme/guidelines/rules/"

@@ -270,13 +270,13 @@ def test_rule_changes_invalidate_the_cache(world, rule_factory, django_assert_nu
     assert len(check_caption(world.a.org, "linkedin", "secret plan")) == 1
     with django_assert_num_queries(0):
         check_caption(world.a.org, "linkedin", "secret plan")
-    services.guideline_rule_update(rule=rule, actor=world.a.admin, pattern="plan")
+    services.guideline_rule_update(rule=rule, actor=world.a.members["admin"], pattern="plan")
     assert [f.start for f in check_caption(world.a.org, "linkedin", "secret plan")] == [7]
-    services.guideline_rule_set_active(rule=rule, actor=world.a.admin, is_active=False)
+    services.guideline_rule_set_active(rule=rule, actor=world.a.members["admin"], is_active=False)
     assert check_caption(world.a.org, "linkedin", "secret plan") == []
-    services.guideline_rule_set_active(rule=rule, actor=world.a.admin, is_active=True)
+    services.guideline_rule_set_active(rule=rule, actor=world.a.members["admin"], is_active=True)
     assert len(check_caption(world.a.org, "linkedin", "secret plan")) == 1
-    services.guideline_rule_delete(rule=rule, actor=world.a.admin)
+    services.guideline_rule_delete(rule=rule, actor=world.a.members["admin"])
     assert check_caption(world.a.org, "linkedin", "secret plan") == []
 
 

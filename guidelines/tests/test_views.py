@@ -3,7 +3,13 @@ from __future__ import annotations
 import pytest
 
 from guidelines import services
-from guidelines.models import GuidelineRule, PolicyAcknowledgement, PolicyImage, RuleKind
+from guidelines.models import (
+    GuidelineRule,
+    PolicyAcknowledgement,
+    PolicyDocument,
+    PolicyImage,
+    RuleKind,
+)
 
 from .conftest import png_upload
 
@@ -50,7 +56,7 @@ def test_accept_redirects_to_a_safe_next_only(world, policy, as_employee):
 
 def test_drafts_are_404_for_employees(world, as_employee):
     draft = services.policy_document_create(
-        organization=world.a.org, actor=world.a.admin, kind="faq", title="Secret FAQ"
+        actor=world.a.members["admin"], kind="faq", title="Secret FAQ"
     )
     assert "Secret FAQ" not in as_employee.get(url(world)).content.decode()
     assert as_employee.get(url(world, f"{draft.pk}/")).status_code == 404
@@ -91,7 +97,7 @@ def test_admin_creates_edits_previews_and_publishes(world, as_admin):
         },
     )
     assert resp.status_code == 302
-    doc = world.a.org and services.PolicyDocument.objects.get(organization=world.a.org)
+    doc = world.a.org and PolicyDocument.objects.get(organization=world.a.org)
     assert as_admin.get(url(world, f"{doc.pk}/edit/")).status_code == 200
     resp = as_admin.post(
         url(world, f"{doc.pk}/edit/"),
@@ -191,7 +197,7 @@ def test_rule_list_names_the_networks_of_the_length_limits(world, as_admin):
 def test_document_list_query_count(world, policy, as_admin, django_assert_max_num_queries):
     for i in range(6):
         services.policy_document_create(
-            organization=world.a.org, actor=world.a.admin, kind="faq", title=f"FAQ {i}"
+            actor=world.a.members["admin"], kind="faq", title=f"FAQ {i}"
         )
     with django_assert_max_num_queries(7):
         resp = as_admin.get(url(world))

@@ -33,14 +33,22 @@ def share_policy_check(*, membership: Membership) -> None:
         "guidelines_document",
         kwargs={"org_slug": membership.organization.slug, "document_id": version.document_id},
     )
-    raise ValidationError(
-        {
-            "policy": [
-                _("Before you share, please read and accept “%(title)s”: %(url)s")
-                % {"title": version.document.title, "url": url}
-            ]
+    if version.accepted_number is None:  # a first acceptance
+        message = _("Before you share, please read and accept “%(title)s”: %(url)s") % {
+            "title": version.document.title,
+            "url": url,
         }
-    )
+    else:  # the policy changed since the version the member accepted
+        message = _(
+            "“%(title)s” changed since you accepted version %(accepted)s: review version "
+            "%(number)s and accept it before sharing: %(url)s"
+        ) % {
+            "title": version.document.title,
+            "accepted": version.accepted_number,
+            "number": version.number,
+            "url": url,
+        }
+    raise ValidationError({"policy": [message]})
 
 
 def item_check(membership: Membership, item: ContentItem) -> None:

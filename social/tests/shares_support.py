@@ -17,9 +17,16 @@ from social.models import AccountKind, NetworkAccount
 from social.tests.factories import NetworkAccountFactory
 
 
+def _membership(org: Organization, actor: Any) -> Membership:
+    """Guideline services act as a membership; these helpers also accept its user."""
+    if isinstance(actor, Membership):
+        return actor
+    return Membership.objects.get(organization=org, user=actor)
+
+
 def publish_policy(org: Organization, actor: Any) -> PolicyDocument:
+    actor = _membership(org, actor)
     document = guidelines_services.policy_document_create(
-        organization=org,
         actor=actor,
         kind=DocumentKind.POLICY,
         title="Social media policy",
@@ -31,7 +38,7 @@ def publish_policy(org: Organization, actor: Any) -> PolicyDocument:
 
 def accept_policy(membership: Membership, document: PolicyDocument) -> None:
     version = document.versions.exclude(published_at=None).order_by("-number").first()
-    guidelines_services.policy_acknowledge(membership=membership, version=version)
+    guidelines_services.policy_acknowledge(actor=membership, version=version)
 
 
 def link_item(org: Organization, **fields: Any) -> Any:
@@ -83,8 +90,7 @@ def account(membership: Membership, network: str = "linkedin", **fields: Any) ->
 
 def banned_term_rule(org: Organization, actor: Any, term: str = "confidential") -> Any:
     return guidelines_services.guideline_rule_create(
-        organization=org,
-        actor=actor,
+        actor=_membership(org, actor),
         kind=RuleKind.BANNED_TERM,
         networks=[],
         pattern=term,

@@ -45,9 +45,8 @@ Questions? Ask the communications team.
 @pytest.fixture
 def guidelines_in_place(world) -> dict[str, object]:
     """A published social-media policy and two caption rules of tenant A."""
-    admin = world.a.admin
+    admin = world.a.members["admin"]
     policy = guidelines_services.policy_document_create(
-        organization=world.a.org,
         actor=admin,
         kind=DocumentKind.POLICY,
         title="Social media policy",
@@ -55,7 +54,6 @@ def guidelines_in_place(world) -> dict[str, object]:
     )
     guidelines_services.policy_version_publish(version=policy.versions.get(), actor=admin)
     guidelines_services.guideline_rule_create(
-        organization=world.a.org,
         actor=admin,
         kind=RuleKind.BANNED_TERM,
         networks=[],
@@ -66,7 +64,6 @@ def guidelines_in_place(world) -> dict[str, object]:
         message="",
     )
     guidelines_services.guideline_rule_create(
-        organization=world.a.org,
         actor=admin,
         kind=RuleKind.BRAND_SPELLING,
         networks=[],

@@ -76,16 +76,16 @@ def test_connect_accept_policy_share_to_linkedin_and_instagram_and_follow_the_li
     article_url = loopback_site.add("/news/electric-ovens", ARTICLE)
     image_url = loopback_site.add("/ovens.png", png_bytes(), content_type="image/png")
     policy = guidelines_services.policy_document_create(
-        organization=world.a.org,
-        actor=world.a.admin,
+        actor=world.a.members["admin"],
         kind=DocumentKind.POLICY,
         title="Social media policy",
         body_markdown="# Share with care\n\nKeep customer names private.",
     )
-    guidelines_services.policy_version_publish(version=policy.versions.get(), actor=world.a.admin)
+    guidelines_services.policy_version_publish(
+        version=policy.versions.get(), actor=world.a.members["admin"]
+    )
     guidelines_services.guideline_rule_create(
-        organization=world.a.org,
-        actor=world.a.admin,
+        actor=world.a.members["admin"],
         kind=RuleKind.BANNED_TERM,
         networks=[],
         pattern="confidential",

@@ -101,8 +101,7 @@ def test_approval_refuses_blocking_caption_and_names_it(world):
     from guidelines.services import guideline_rule_create
 
     guideline_rule_create(
-        organization=world.a.org,
-        actor=world.a.admin,
+        actor=world.a.members["admin"],
         kind="banned_term",
         pattern="guaranteed returns",
         severity="block",

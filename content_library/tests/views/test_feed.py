@@ -27,13 +27,14 @@ def _publish_policy(world):
     from guidelines import services as guidelines_services
 
     doc = guidelines_services.policy_document_create(
-        organization=world.a.org,
-        actor=world.a.admin,
+        actor=world.a.members["admin"],
         kind="policy",
         title="Social media policy",
         body_markdown="Be kind.",
     )
-    guidelines_services.policy_version_publish(version=doc.versions.get(), actor=world.a.admin)
+    guidelines_services.policy_version_publish(
+        version=doc.versions.get(), actor=world.a.members["admin"]
+    )
     return doc
 
 
@@ -122,8 +123,7 @@ def test_guideline_reminders_once_per_network_and_message(world, client):
     from guidelines import services as guidelines_services
 
     guidelines_services.guideline_rule_create(
-        organization=world.a.org,
-        actor=world.a.admin,
+        actor=world.a.members["admin"],
         kind="required_text",
         networks=["linkedin"],
         pattern="#employee",

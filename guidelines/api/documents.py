@@ -1,5 +1,6 @@
-"""Guidelines API under ``/api/v1/orgs/<org_slug>/guidelines/``: the caption check,
-policy documents (read, accept; admins create, draft, publish) and caption rules."""
+"""``documents/``: policy documents (every member reads published ones and accepts them;
+admins create, edit the draft and see drafts) and, nested, ``documents/<id>/versions/``
+(admins: list, read, publish)."""
 
 from __future__ import annotations
 
@@ -13,76 +14,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from advocacy.api.base import ANY_MEMBER, OrgScopedViewSet
-from advocacy.networks import Network
 from advocacy.permissions import Capability, has_capability
 from advocacy.tenancy import access_by_id
 
-from . import selectors, services
-from .checker import check_caption, has_blocking
-from .models import (
-    DocumentKind,
-    GuidelineRule,
-    PolicyDocument,
-    PolicyVersion,
-    RuleKind,
-    Severity,
-)
+from .. import selectors, services
+from ..models import DocumentKind, PolicyDocument, PolicyVersion
 
 MANAGE = Capability.MANAGE_GUIDELINES
-
-# --- Caption check --------------------------------------------------------------
-
-
-class CaptionCheckSerializer(serializers.Serializer):
-    text = serializers.CharField(
-        required=False, default="", allow_blank=True, trim_whitespace=False, max_length=100_000
-    )
-    network = serializers.ChoiceField(choices=Network.choices, required=False, allow_null=True)
-
-
-class FindingSerializer(serializers.Serializer):
-    rule_id = serializers.IntegerField(allow_null=True)
-    kind = serializers.ChoiceField(choices=RuleKind.choices)
-    severity = serializers.ChoiceField(choices=Severity.choices)
-    message = serializers.CharField()
-    start = serializers.IntegerField(help_text="Index in the text (Unicode code points).")
-    end = serializers.IntegerField()
-    utf16_start = serializers.IntegerField(help_text="The same index in UTF-16 code units.")
-    utf16_end = serializers.IntegerField()
-    excerpt = serializers.CharField()
-    suggestion = serializers.CharField(
-        allow_null=True, help_text="Replaces text[start:end] when the fix is applied."
-    )
-
-
-class CaptionCheckResultSerializer(serializers.Serializer):
-    findings = FindingSerializer(many=True)
-    blocking = serializers.BooleanField()
-
-
-class CaptionCheckViewSet(OrgScopedViewSet):
-    model = GuidelineRule
-    capabilities = {"check": ANY_MEMBER}
-    serializer_class = CaptionCheckSerializer
-    pagination_class = None
-
-    @extend_schema(request=CaptionCheckSerializer, responses=CaptionCheckResultSerializer)
-    def check(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Check a caption against the organization's rules (and the network's length).
-        POST a JSON body; GET with ``text`` and ``network`` query parameters also works."""
-        data = request.query_params if request.method == "GET" else request.data
-        serializer = CaptionCheckSerializer(data=data)
-        serializer.is_valid(raise_exception=True)
-        text = serializer.validated_data["text"]
-        findings = check_caption(
-            self.organization, serializer.validated_data.get("network") or None, text
-        )
-        return Response(
-            {"findings": [f.as_dict(text) for f in findings], "blocking": has_blocking(findings)}
-        )
-
-
-# --- Documents -------------------------------------------------------------------
 
 
 class PolicyVersionSerializer(serializers.ModelSerializer):
@@ -159,16 +97,12 @@ class PolicyDocumentSerializer(serializers.ModelSerializer):
         return pending is not None and pending.document_id == document.pk
 
     def create(self, validated_data: dict[str, Any]) -> PolicyDocument:
-        return services.policy_document_create(
-            organization=self.context["organization"],
-            actor=self.context["request"].user,
-            **validated_data,
-        )
+        return services.policy_document_create(actor=self.context["membership"], **validated_data)
 
     def update(self, instance: PolicyDocument, validated_data: dict[str, Any]) -> PolicyDocument:
         return services.policy_document_update(
+            actor=self.context["membership"],
             document=instance,
-            actor=self.context["request"].user,
             title=validated_data.get("title", instance.title),
             contact_name=validated_data.get("contact_name", instance.contact_name),
             contact_email=validated_data.get("contact_email", instance.contact_email),
@@ -254,7 +188,7 @@ class PolicyDocumentViewSet(OrgScopedViewSet):
                 {"errors": {"document": ["This document is not published."]}},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        ack = services.policy_acknowledge(membership=self.membership, version=version)
+        ack = services.policy_acknowledge(actor=self.membership, version=version)
         return Response(
             {"version_id": version.pk, "acknowledged_at": ack.acknowledged_at},
             status=status.HTTP_201_CREATED,
@@ -282,8 +216,8 @@ class PolicyDocumentViewSet(OrgScopedViewSet):
         serializer = DraftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         version = services.policy_version_draft_save(
+            actor=self.membership,
             document=document,
-            actor=request.user,
             body_markdown=serializer.validated_data["body_markdown"],
         )
         return Response(PolicyVersionSerializer(version).data)
@@ -293,7 +227,9 @@ class PolicyVersionViewSet(OrgScopedViewSet):
     """Versions of one document (admins)."""
 
     model = PolicyVersion
+    queryset = PolicyVersion.objects.none()  # only tells the schema the model; see get_queryset
     lookup_url_kwarg = "version_id"
+    lookup_value_regex = "[0-9]+"
     serializer_class = PolicyVersionSerializer
     capabilities = {"list": MANAGE, "retrieve": MANAGE, "publish": MANAGE}
 
@@ -314,103 +250,14 @@ class PolicyVersionViewSet(OrgScopedViewSet):
         return Response(PolicyVersionSerializer(self.get_object()).data)
 
     @extend_schema(request=PublishSerializer, responses=PolicyVersionSerializer)
+    @action(detail=True, methods=["post"])
     def publish(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         version = self.get_object()
         serializer = PublishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         version = services.policy_version_publish(
+            actor=self.membership,
             version=version,
-            actor=request.user,
             requires_reacknowledgement=serializer.validated_data["requires_reacknowledgement"],
         )
         return Response(PolicyVersionSerializer(version).data)
-
-
-# --- Rules -----------------------------------------------------------------------
-
-
-class GuidelineRuleSerializer(serializers.ModelSerializer):
-    networks = serializers.ListField(
-        child=serializers.ChoiceField(choices=Network.choices), required=False, allow_empty=True
-    )
-
-    class Meta:
-        model = GuidelineRule
-        fields = (
-            "id",
-            "kind",
-            "networks",
-            "pattern",
-            "replacement",
-            "max_length",
-            "severity",
-            "message",
-            "is_active",
-            "created_at",
-            "updated_at",
-        )
-        read_only_fields = ("id", "created_at", "updated_at")
-
-    def create(self, validated_data: dict[str, Any]) -> GuidelineRule:
-        is_active = validated_data.pop("is_active", True)
-        rule = services.guideline_rule_create(
-            organization=self.context["organization"],
-            actor=self.context["request"].user,
-            **validated_data,
-        )
-        if not is_active:
-            rule = services.guideline_rule_set_active(
-                rule=rule, actor=self.context["request"].user, is_active=False
-            )
-        return rule
-
-    def update(self, instance: GuidelineRule, validated_data: dict[str, Any]) -> GuidelineRule:
-        return services.guideline_rule_update(
-            rule=instance, actor=self.context["request"].user, **validated_data
-        )
-
-
-class GuidelineRuleViewSet(OrgScopedViewSet):
-    """Caption rules (admins). Bad regular expressions answer 400 with a field error."""
-
-    model = GuidelineRule
-    queryset = GuidelineRule.objects.none()  # only tells the schema the model; see get_queryset
-    lookup_url_kwarg = "rule_id"
-    lookup_value_regex = "[0-9]+"
-    serializer_class = GuidelineRuleSerializer
-    capabilities = {
-        "list": MANAGE,
-        "retrieve": MANAGE,
-        "create": MANAGE,
-        "update": MANAGE,
-        "partial_update": MANAGE,
-        "destroy": MANAGE,
-    }
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(self.get_serializer(self.get_object()).data)
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        rule = serializer.save()
-        return Response(self.get_serializer(rule).data, status=status.HTTP_201_CREATED)
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        rule = serializer.save()
-        return Response(self.get_serializer(rule).data)
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        kwargs["partial"] = True
-        return self.update(request, *args, **kwargs)
-
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.guideline_rule_delete(rule=self.get_object(), actor=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
