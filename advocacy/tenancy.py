@@ -66,9 +66,13 @@ def access_by_id(
     """Load ``model`` row ``pk`` inside ``organization``; the same 404 for missing and foreign."""
     qs = queryset if queryset is not None else model._default_manager.all()
     try:
-        return qs.get(organization=organization, pk=pk)
+        obj = qs.get(organization=organization, pk=pk)
     except (model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("Not found.")) from exc
+    # The row is this organization's (the filter above): keep the loaded organization on it,
+    # so that reading ``obj.organization`` costs no second query.
+    obj.organization = organization  # type: ignore[attr-defined]
+    return obj
 
 
 def read_write_capabilities(read: Capability, write: Capability) -> dict[str, Capability]:

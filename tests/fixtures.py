@@ -31,3 +31,20 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def postgres_only() -> None:
+    """For tests of races between transactions (row locks, unique constraints hit by two
+    connections at once): SQLite serialises every writer, so they can only run on PostgreSQL.
+    They skip on the embedded SQLite default; CI sets ``CHORUS_REQUIRE_POSTGRES=1`` and so
+    they can never be skipped there."""
+    import os
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        reason = "needs PostgreSQL: SQLite serialises concurrent transactions"
+        if os.environ.get("CHORUS_REQUIRE_POSTGRES") == "1":
+            pytest.fail(reason + " (CHORUS_REQUIRE_POSTGRES=1)")
+        pytest.skip(reason)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from social.services_shares import share_policy_check
+from social.services.share_checks import share_policy_check
 
 from guidelines import selectors, services
 from guidelines.models import DocumentKind

@@ -27,9 +27,7 @@ def test_role_change_reads_as_a_sentence_with_both_names(world, client):
     admin.user.name, employee.user.name = "Alice Thompson", "Ben Carter"
     admin.user.save(update_fields=["name"])
     employee.user.save(update_fields=["name"])
-    services.member_update(
-        organization=t.org, actor=admin.user, membership=employee, role=Role.MANAGER
-    )
+    services.member_update(actor=admin, membership=employee, role=Role.MANAGER)
     client.force_login(admin.user)
     page = client.get(URL.format(slug=t.org.slug)).content.decode()
     assert (
@@ -41,12 +39,10 @@ def test_role_change_reads_as_a_sentence_with_both_names(world, client):
 def test_sentences_for_the_core_actions(world, client):
     t = world.a
     admin = t.members["admin"]
-    department = services.department_create(organization=t.org, actor=admin.user, name="Ops")
-    services.department_rename(
-        organization=t.org, actor=admin.user, department=department, name="Operations"
-    )
-    services.member_deactivate(organization=t.org, actor=admin.user, membership=t.members["hr"])
-    services.invitation_revoke(organization=t.org, actor=admin.user, invitation=t.invitation)
+    department = services.department_create(actor=admin, name="Ops")
+    services.department_rename(actor=admin, department=department, name="Operations")
+    services.member_deactivate(actor=admin, membership=t.members["hr"])
+    services.invitation_revoke(actor=admin, invitation=t.invitation)
     client.force_login(admin.user)
     sentences = _sentences(client.get(URL.format(slug=t.org.slug)).content.decode())
     who = f"{admin.user.name} (admin)"
@@ -78,7 +74,7 @@ def test_guideline_entries_name_the_document(world, client):
 
 def test_names_and_values_are_escaped(world, client):
     t = world.a
-    services.department_create(organization=t.org, actor=t.admin, name="<script>alert(1)</script>")
+    services.department_create(actor=t.members["admin"], name="<script>alert(1)</script>")
     client.force_login(t.admin)
     page = client.get(URL.format(slug=t.org.slug)).content.decode()
     assert "<script>alert(1)</script>" not in page
@@ -88,7 +84,7 @@ def test_names_and_values_are_escaped(world, client):
 def test_sentences_are_translated_with_their_values(world):
     t = world.a
     services.member_update(
-        organization=t.org, actor=t.admin, membership=t.members["employee"], role=Role.MANAGER
+        actor=t.members["admin"], membership=t.members["employee"], role=Role.MANAGER
     )
     entry = (
         AuditLogEntry.objects.for_org(t.org)
@@ -128,7 +124,7 @@ def test_every_known_action_renders_even_with_data_missing(world, action):
 
 def test_filter_is_a_list_of_known_actions(world, client):
     t = world.a
-    services.department_create(organization=t.org, actor=t.admin, name="Ops")
+    services.department_create(actor=t.members["admin"], name="Ops")
     client.force_login(t.admin)
     page = client.get(URL.format(slug=t.org.slug)).content.decode()
     assert '<select name="action"' in page
@@ -172,12 +168,11 @@ def test_queries_do_not_grow_with_mixed_entries(world, client, n, django_assert_
     admin = t.members["admin"]
     for i in range(n // 4):
         services.member_update(
-            organization=t.org,
-            actor=t.admin,
+            actor=t.members["admin"],
             membership=t.members["employee"],
             job_title=f"Job {i}",
         )
-        services.department_create(organization=t.org, actor=t.admin, name=f"D{i}")
+        services.department_create(actor=t.members["admin"], name=f"D{i}")
         document = guidelines_services.policy_document_create(
             actor=admin, kind="faq", title=f"FAQ {i}", body_markdown="x"
         )

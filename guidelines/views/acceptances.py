@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from advocacy.selectors import keyset_page
+from advocacy.keyset import keyset_links, keyset_page
 
 from .. import selectors, services
 from ..forms import AcceptanceFilterForm
@@ -45,17 +45,8 @@ class DocumentAcceptancesView(GuidelinesPageView):
             order=("-id",),
             cursor=request.GET.get("cursor"),
             size=PAGE_SIZE,
+            on_invalid="first",
         )
-        next_url = None
-        if page.next_cursor:
-            params = request.GET.copy()
-            params["cursor"] = page.next_cursor
-            next_url = f"{request.path}?{params.urlencode()}"
-        first_url = None
-        if not page.is_first:
-            params = request.GET.copy()
-            params.pop("cursor", None)
-            first_url = f"{request.path}?{params.urlencode()}" if params else request.path
         return render(
             request,
             "guidelines/document_acceptances.html",
@@ -65,8 +56,7 @@ class DocumentAcceptancesView(GuidelinesPageView):
                 form=form,
                 page=page,
                 counts=selectors.policy_acceptance_counts(document=document, version=version),
-                next_url=next_url,
-                first_url=first_url,
+                **keyset_links(request, page),
             ),
             status=status_code,
         )

@@ -208,7 +208,7 @@ def _simultaneously(*calls):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_reviewers_approving_at_once_count_once_each(world):
+def test_two_reviewers_approving_at_once_count_once_each(world, postgres_only):
     library_settings_update(actor=m(world.a, "admin"), require_second_reviewer=True)
     item = in_review(world)
     admin, other = m(world.a, "admin"), second_manager(world.a)
@@ -225,7 +225,7 @@ def test_two_reviewers_approving_at_once_count_once_each(world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_reviewer_approving_twice_at_once_counts_once(world):
+def test_one_reviewer_approving_twice_at_once_counts_once(world, postgres_only):
     library_settings_update(actor=m(world.a, "admin"), require_second_reviewer=True)
     item = in_review(world)
     admin = m(world.a, "admin")
@@ -241,7 +241,7 @@ def test_one_reviewer_approving_twice_at_once_counts_once(world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_without_a_second_reviewer_simultaneous_approvals_approve_once(world):
+def test_without_a_second_reviewer_simultaneous_approvals_approve_once(world, postgres_only):
     item = in_review(world)
     admin, other = m(world.a, "admin"), second_manager(world.a)
     results = _simultaneously(
