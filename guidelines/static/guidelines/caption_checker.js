@@ -63,7 +63,7 @@
     var textarea = document.getElementById(button.dataset.target);
     if (!textarea) { return; }
     var suggestion = button.dataset.suggestion || "";
-    if (button.dataset.kind === "required_text") {
+    if (button.dataset.fixKind === "required_text") {
       addText(textarea, suggestion.trim());
       return;
     }
