@@ -17,7 +17,8 @@ from .selectors import memberships_of_user
 def chorus(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     user = getattr(request, "user", None)
-    current_language = translation.get_language() or settings.LANGUAGE_CODE
+    # An organization's page runs in a regional variant ("en-gb", advocacy.localization).
+    current_language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     ctx: dict[str, Any] = {
         "current_membership": membership,
         "current_organization": None,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 _SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -19,6 +19,9 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # An organization's page activates its time zone (advocacy.localization): never
+        # let it outlive the request that the thread served before this one.
+        timezone.deactivate()
         user = getattr(request, "user", None)
         lang = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
         if lang in _SUPPORTED:

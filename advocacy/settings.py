@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django.contrib.sites",
     "rest_framework",
     "drf_spectacular",
@@ -246,6 +247,10 @@ LANGUAGES = [
     ("ru", _("Russian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+#: Our own formats first (advocacy/formats/<locale>/formats.py), then Django's. Figures
+#: get their thousands separators through |intcomma in the templates (not through
+#: USE_THOUSAND_SEPARATOR, which would also group ids in URLs and form values).
+FORMAT_MODULE_PATH = ["advocacy.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -28,6 +28,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from .localization import activate_organization_locale
 from .models import Membership, Organization, TenantModel
 from .permissions import Capability, has_capability
 
@@ -136,6 +137,7 @@ class OrgContextMixin:
         request.organization = membership.organization  # type: ignore[attr-defined]
         self.membership = membership
         self.organization = membership.organization
+        activate_organization_locale(membership.organization)
         cap = self.required_capability(request.method or "get")
         if cap is not None and not has_capability(membership, cap):
             raise PermissionDenied(_("Your role does not allow this."))

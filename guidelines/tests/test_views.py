@@ -184,14 +184,14 @@ def test_rule_list_includes_the_try_it_checker(
     with django_assert_max_num_queries(6):
         resp = as_admin.get(url(world, "rules/"))
     html = resp.content.decode()
-    assert 'hx-trigger="keyup changed delay:300ms' in html
+    assert 'hx-trigger="input changed delay:300ms' in html
     assert url(world, "check/") in html
     assert html.count("data-rule-id=") == 12
 
 
 def test_rule_list_names_the_networks_of_the_length_limits(world, as_admin):
     html = as_admin.get(url(world, "rules/")).content.decode()
-    assert "LinkedIn: 3000" in html and "linkedin: 3000" not in html
+    assert "LinkedIn: 3,000" in html and "linkedin: 3000" not in html
 
 
 def test_document_list_query_count(world, policy, as_admin, django_assert_max_num_queries):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -60,7 +60,9 @@ def shares_page(
     state: str = "",
     item: ContentItem | None = None,
 ) -> SharesPage:
-    """Newest first, keyset on id: one query whatever the page."""
+    """Newest first by the time the share was made (ids do not follow it: demo data and
+    imports create old shares late), keyset on (created_at, id) from the share
+    ``before_id`` (a subquery): one query whatever the page."""
     page_size = max(1, min(int(page_size), SHARES_MAX_PAGE_SIZE))
     qs = shares_for(membership=membership)
     if state:
@@ -68,8 +70,11 @@ def shares_page(
     if item is not None:
         qs = qs.filter(item=item)
     if before_id:
-        qs = qs.filter(pk__lt=before_id)
-    rows = list(with_list_data(qs).order_by("-id")[: page_size + 1])
+        anchor = Subquery(
+            shares_for(membership=membership).filter(pk=before_id).values("created_at")[:1]
+        )
+        qs = qs.filter(Q(created_at__lt=anchor) | Q(created_at=anchor, pk__lt=before_id))
+    rows = list(with_list_data(qs).order_by("-created_at", "-id")[: page_size + 1])
     more = len(rows) > page_size
     rows = rows[:page_size]
     return SharesPage(shares=rows, next_before=rows[-1].pk if more and rows else None)
@@ -79,7 +84,9 @@ def item_share_history(
     *, membership: Membership, item: ContentItem, limit: int = 20
 ) -> list[Share]:
     return list(
-        with_list_data(shares_for(membership=membership).filter(item=item)).order_by("-id")[:limit]
+        with_list_data(shares_for(membership=membership).filter(item=item)).order_by(
+            "-created_at", "-id"
+        )[:limit]
     )
 
 

@@ -89,6 +89,26 @@ def test_my_shares_is_keyset_paginated_with_constant_queries(
         client.get(_mine(world.a.org))
 
 
+def test_my_shares_are_newest_first_by_time_not_by_id_across_pages(client, world, employee):
+    """Shares made long ago but stored late (demo data, imports) have high ids: the list
+    still follows the time each share was made, and the next page carries on from it."""
+    now = timezone.now()
+    # Stored in this order: ids grow while the times go back and forth.
+    ages_in_days = [3, 0, 29, 1, 14, 2, 7] * 4
+    shares = _shares(employee, len(ages_in_days))
+    for share, days in zip(shares, ages_in_days, strict=True):
+        share.created_at = now - timedelta(days=days, minutes=share.pk % 7)
+        share.save(update_fields=["created_at"])
+    client.force_login(employee.user)
+    html = client.get(_mine(world.a.org)).content.decode()
+    next_url = html.split('class="pager"><a href="')[1].split('"')[0].replace("&amp;", "&")
+    html += client.get(next_url).content.decode()
+    listed = [int(x.split('"')[0]) for x in html.split('data-share-id="')[1:]]
+    expected = [s.pk for s in sorted(shares, key=lambda s: (s.created_at, s.pk), reverse=True)]
+    assert listed == expected
+    assert listed != sorted(listed, reverse=True)  # the order by id would differ
+
+
 def test_state_filter(client, world, employee):
     _shares(employee, 2, state=ShareState.PUBLISHED)
     _shares(employee, 1, state=ShareState.FAILED)

@@ -66,9 +66,11 @@ def launched_chromium() -> Iterator[Any]:
             chromium.close()
 
 
-def log_in(browser: Any, base_url: str, email: str, password: str) -> tuple[Any, Any]:
+def log_in(
+    browser: Any, base_url: str, email: str, password: str, *, viewport: dict | None = None
+) -> tuple[Any, Any]:
     """A new browser context signed in through the real login page: (context, page)."""
-    context = browser.new_context(viewport=VIEWPORT)
+    context = browser.new_context(viewport=viewport or VIEWPORT)
     page = context.new_page()
     page.goto(f"{base_url}/accounts/login/")
     page.fill('input[name="login"]', email)

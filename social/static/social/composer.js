@@ -46,12 +46,17 @@
   if (window.chorusComposer) { init(document); return; }
   window.chorusComposer = true;
 
-  document.addEventListener("input", function (event) {
+  /* The preview follows every change of a caption: typing, paste, drag and drop, autofill
+     ("input"; some autofills only send "change"), and our own scripts, which announce the
+     values they set with the same events. */
+  function previewFollows(event) {
     var ta = event.target;
     if (!ta || ta.tagName !== "TEXTAREA" || !composerOf(ta)) { return; }
     var preview = composerOf(ta).querySelector('[data-preview-of="' + ta.id + '"]');
     if (preview) { preview.textContent = ta.value; }
-  });
+  }
+  document.addEventListener("input", previewFollows);
+  document.addEventListener("change", previewFollows);
   document.addEventListener("change", function (event) {
     var el = event.target;
     var composer = composerOf(el);
@@ -60,8 +65,9 @@
       var ta = document.getElementById(el.getAttribute("data-target"));
       if (ta) {
         ta.value = el.value;
+        // "input" for the preview and the checker's debounce, "change" to check at once.
         ta.dispatchEvent(new Event("input", { bubbles: true }));
-        if (window.htmx) { window.htmx.trigger(ta, "caption-fixed"); }
+        ta.dispatchEvent(new Event("change", { bubbles: true }));
       }
     }
     update(composer);
