@@ -119,6 +119,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "chorus",
+            # A Redis that stops answering costs a request this long at most: request paths
+            # treat a failing cache as a miss (advocacy/soft_cache.py).
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+            },
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
