@@ -225,6 +225,17 @@ class Share(TenantModel):
                 condition=models.Q(account__isnull=False),
                 name="share_unique_item_account",
             ),
+            # A share-dialog share (no account) waiting for the member or confirmed: one per
+            # member, item and network, whatever parallel submits do (cancelled ones make way).
+            models.UniqueConstraint(
+                fields=["organization", "membership", "item", "network"],
+                condition=models.Q(
+                    method="dialog",
+                    account__isnull=True,
+                    state__in=["scheduled", "published"],
+                ),
+                name="share_unique_dialog",
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "membership", "-id"], name="share_org_member_id"),
