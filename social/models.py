@@ -196,6 +196,8 @@ class Share(TenantModel):
     publishing_started_at = models.DateTimeField(null=True, blank=True)
     pending_container_id = models.CharField(max_length=128, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    #: Looks for the post of the current attempt whose answer was lost (capped; see publishing).
+    reconcile_checks = models.PositiveSmallIntegerField(default=0)
     external_id = models.CharField(_("post id"), max_length=200, blank=True)
     permalink = models.URLField(max_length=1000, blank=True)
     error_code = models.CharField(max_length=64, blank=True)

@@ -325,9 +325,23 @@ def _validate_post(ctx: Ctx, body: dict[str, Any], token: dict[str, Any]) -> str
     return _validate_content(ctx, body.get("content"), author)
 
 
+def _content_identity(content: Any) -> Any:
+    """What a post shows, without upload ids: every upload of the same picture gets a new image
+    URN, so a re-sent post (thumbnail uploaded again) is still the same post."""
+    if not isinstance(content, dict):
+        return content
+    article = content.get("article")
+    if isinstance(article, dict):
+        return {"article": {k: v for k, v in article.items() if k != "thumbnail"}}
+    if "media" in content:
+        return {"media": 1}
+    images = (content.get("multiImage") or {}).get("images")
+    return {"multiImage": len(images) if isinstance(images, list) else 0}
+
+
 def _dedupe_key(author: str, commentary: str, content: Any) -> str:
     return hashlib.sha256(
-        json.dumps([author, commentary, content], sort_keys=True).encode()
+        json.dumps([author, commentary, _content_identity(content)], sort_keys=True).encode()
     ).hexdigest()
 
 
@@ -413,11 +427,13 @@ def delete_post(ctx: Ctx, urn: str) -> Response:
 
 
 def list_posts(ctx: Ctx) -> Response:
-    """``GET /rest/posts?q=author&author={urn}&count&start&sortBy`` (newest first)."""
+    """``GET /rest/posts?q=author&author={urn}&count&start&sortBy`` (newest first).
+
+    Needs ``r_member_social`` (LinkedIn grants it to approved partners only): a token with
+    just ``w_member_social`` gets 403 ``ACCESS_DENIED``, as on LinkedIn.
+    """
     rest_headers(ctx)
-    token = member_token(
-        ctx, "w_member_social", "r_member_social", resource="partnerApiPostsExternal"
-    )
+    token = member_token(ctx, "r_member_social", resource="partnerApiPostsExternal")
     if ctx.req.arg("q") != "author":
         return linkedin_error(
             400,

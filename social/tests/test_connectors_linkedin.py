@@ -24,7 +24,7 @@ from social.connectors.base import (
 from social.connectors.error_counts import error_counts
 from social.connectors.linkedin import LinkedInConnector, escape_little_text, parse_metric_type
 
-from .conftest import png_bytes
+from .conftest import DEFAULT_SCOPES, png_bytes
 
 LINK = "https://chorus.example/s/abc123"
 
@@ -36,11 +36,15 @@ def linkedin():
 
 @pytest.fixture
 def ada(sandbox):
-    connection = sandbox.connect("linkedin", profile="Ada Lovelace")
+    # An approved partner's app: it may also read the member's posts (r_member_social).
+    connection = sandbox.connect(
+        "linkedin", profile="Ada Lovelace", scopes=[*DEFAULT_SCOPES["linkedin"], "r_member_social"]
+    )
     return AccountRef(
         external_id=connection.profile_id,
         access_token=connection.access_token,
         extra={"author_urn": connection.author_urn},
+        scopes=tuple(connection.scopes),
     )
 
 
@@ -202,6 +206,25 @@ def test_the_same_post_twice_is_a_duplicate(sandbox, linkedin, ada):
     with pytest.raises(Duplicate) as error:
         linkedin.publish(ada, article())
     assert "duplicate" in error.value.message.lower()
+
+
+def test_a_duplicate_names_the_post_that_exists(sandbox, linkedin, ada):
+    first = linkedin.publish(ada, article())
+    with pytest.raises(Duplicate) as error:
+        linkedin.publish(ada, article())
+    assert error.value.existing_id == first.external_id
+    assert error.value.permalink == first.permalink
+
+
+def test_the_author_finder_needs_r_member_social(sandbox, linkedin):
+    # What an ordinary app gets: w_member_social, no r_member_social.
+    connection = sandbox.connect("linkedin", profile="Grace Hopper")
+    grace = AccountRef(
+        connection.profile_id, connection.access_token, scopes=tuple(connection.scopes)
+    )
+    assert not linkedin.can_find_published(grace)
+    with pytest.raises(PermissionMissing):  # LinkedIn's 403, as the sandbox answers it
+        linkedin.find_published(grace, article(), since=timezone.now() - timedelta(hours=1))
 
 
 def test_an_invalid_post_is_rejected_with_the_networks_message(sandbox, linkedin, ada):
