@@ -214,6 +214,7 @@ class Share(TenantModel):
     reshares = models.PositiveIntegerField(null=True, blank=True)
     saves = models.PositiveIntegerField(null=True, blank=True)
     video_views = models.PositiveIntegerField(null=True, blank=True)
+    interactions = models.PositiveIntegerField(null=True, blank=True)
     clicks = models.PositiveIntegerField(default=0)
     metrics_updated_at = models.DateTimeField(null=True, blank=True)
     next_metrics_at = models.DateTimeField(null=True, blank=True)
@@ -337,6 +338,8 @@ class MetricSnapshot(TenantModel):
     reshares = models.PositiveIntegerField(null=True, blank=True)
     saves = models.PositiveIntegerField(null=True, blank=True)
     video_views = models.PositiveIntegerField(null=True, blank=True)
+    #: All interactions as the network counts them (Instagram's ``total_interactions``).
+    interactions = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -137,6 +137,8 @@ class Metrics:
     reshares: int | None = None
     saves: int | None = None
     video_views: int | None = None
+    #: All interactions as the network counts them (Instagram's ``total_interactions``).
+    interactions: int | None = None
 
 
 @dataclass(frozen=True)
