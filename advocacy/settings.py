@@ -356,6 +356,7 @@ SOCIAL_SANDBOX_URL = env.str("SOCIAL_SANDBOX_URL", default="")
 _NETWORK_BASE_DEFAULTS = {
     "LINKEDIN_API_BASE": "https://api.linkedin.com",
     "LINKEDIN_OAUTH_BASE": "https://www.linkedin.com/oauth",
+    "LINKEDIN_WWW_BASE": "https://www.linkedin.com",
     "META_GRAPH_BASE": "https://graph.facebook.com",
     "INSTAGRAM_GRAPH_BASE": "https://graph.instagram.com",
     "INSTAGRAM_OAUTH_BASE": "https://api.instagram.com",

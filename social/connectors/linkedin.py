@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 #: Characters "little text" reserves; each must be backslash-escaped.
 RESERVED = set("\\|{}@[]()<>#*_~")
-PERMALINK = "https://www.linkedin.com/feed/update/{urn}"
+PERMALINK = "{www}/feed/update/{urn}"
 #: Reading a member's recent posts (``GET /rest/posts?q=author``) needs this permission, which
 #: LinkedIn grants only to approved partners (Community Management API).
 READ_POSTS_SCOPE = "r_member_social"
@@ -69,7 +69,9 @@ def _escape(text: str) -> str:
 
 
 def permalink(urn: str) -> str:
-    return PERMALINK.format(urn=urn)
+    """The post's page: on LinkedIn, or the sandbox's own page in sandbox mode."""
+    www = settings.NETWORK_BASES.get("LINKEDIN_WWW_BASE") or "https://www.linkedin.com"
+    return PERMALINK.format(www=www.rstrip("/"), urn=urn)
 
 
 def parse_metric_type(value: Any) -> str:

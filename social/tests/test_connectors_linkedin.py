@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import requests
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -78,7 +79,11 @@ def test_article_post_carries_our_preview_and_an_uploaded_thumbnail(
     result = linkedin.publish(ada, article(thumbnail_url=f"{image_server}/preview.png"))
 
     assert result.external_id.startswith("urn:li:share:")
-    assert result.permalink == f"https://www.linkedin.com/feed/update/{result.external_id}"
+    # In sandbox mode "View the post" opens the sandbox's own page for the post.
+    assert result.permalink == f"{sandbox.url}/linkedin/www/feed/update/{result.external_id}"
+    page = requests.get(result.permalink, timeout=5)
+    assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
+    assert "We shipped" in page.text
     [post] = sandbox.linkedin_posts()
     assert post["author"] == "urn:li:person:sbxAda01"
     assert post["commentary"] == "Proud of the team {hashtag|\\#|launch}"
@@ -199,6 +204,16 @@ def test_missing_scope_is_permission_missing(sandbox, linkedin):
     connection = sandbox.connect("linkedin", scopes=["openid", "profile"])
     with pytest.raises(PermissionMissing):
         linkedin.publish(AccountRef(connection.profile_id, connection.access_token), article())
+
+
+def test_the_permalink_is_linkedins_own_outside_sandbox_mode(settings):
+    from social.connectors.linkedin import permalink
+
+    settings.NETWORK_BASES = {
+        **settings.NETWORK_BASES,
+        "LINKEDIN_WWW_BASE": "https://www.linkedin.com",
+    }
+    assert permalink("urn:li:share:7") == "https://www.linkedin.com/feed/update/urn:li:share:7"
 
 
 def test_the_same_post_twice_is_a_duplicate(sandbox, linkedin, ada):

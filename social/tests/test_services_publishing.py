@@ -117,7 +117,7 @@ def test_a_queued_linkedin_share_is_published(
     assert share.state == ShareState.PUBLISHED
     [post] = sandbox.linkedin_posts()
     assert share.external_id == post["id"]
-    assert share.permalink == f"https://www.linkedin.com/feed/update/{post['id']}"
+    assert share.permalink == f"{sandbox.url}/linkedin/www/feed/update/{post['id']}"
     assert share.published_at is not None and share.next_metrics_at == share.published_at
     assert share.attempts == 1 and share.attempt_id is not None
     article = post["content"]["article"]
