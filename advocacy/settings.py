@@ -121,6 +121,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "chorus",
+            # A Redis that stops answering costs a request this long at most: request paths
+            # treat a failing cache as a miss (advocacy/soft_cache.py).
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+            },
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -389,6 +395,7 @@ SOCIAL_SANDBOX_URL = env.str("SOCIAL_SANDBOX_URL", default="")
 _NETWORK_BASE_DEFAULTS = {
     "LINKEDIN_API_BASE": "https://api.linkedin.com",
     "LINKEDIN_OAUTH_BASE": "https://www.linkedin.com/oauth",
+    "LINKEDIN_WWW_BASE": "https://www.linkedin.com",
     "META_GRAPH_BASE": "https://graph.facebook.com",
     "INSTAGRAM_GRAPH_BASE": "https://graph.instagram.com",
     "INSTAGRAM_OAUTH_BASE": "https://api.instagram.com",
@@ -433,6 +440,8 @@ SOCIALACCOUNT_PROVIDERS = {
                         "email",
                         "w_member_social",
                         "r_member_postAnalytics",
+                        # Approved partners add r_member_social (reconciliation's author finder).
+                        *env.list("LINKEDIN_EXTRA_SCOPES", default=[]),
                     ],
                 },
             }
@@ -452,6 +461,13 @@ SOCIAL_HTTP_TIMEOUT = env.float("SOCIAL_HTTP_TIMEOUT", default=10.0)
 SOCIAL_PUBLISH_MAX_ATTEMPTS = env.int("SOCIAL_PUBLISH_MAX_ATTEMPTS", default=6)
 SOCIAL_PUBLISH_BACKOFF_SECONDS = env.float("SOCIAL_PUBLISH_BACKOFF_SECONDS", default=30.0)
 SOCIAL_PUBLISH_BACKOFF_MAX_SECONDS = env.float("SOCIAL_PUBLISH_BACKOFF_MAX_SECONDS", default=3600.0)
+# Reconciling a create whose answer was lost (social/services/publishing.py): the first look
+# after this many seconds, then looks with doubling pauses until the window (seconds after the
+# create call went out) has passed, and only then is anything sent again; a network may finish
+# a create late (LinkedIn was seen at 45 s). At most this many looks per attempt.
+SOCIAL_RECONCILE_DELAY_SECONDS = env.float("SOCIAL_RECONCILE_DELAY_SECONDS", default=20.0)
+SOCIAL_RECONCILE_WINDOW_SECONDS = env.float("SOCIAL_RECONCILE_WINDOW_SECONDS", default=180.0)
+SOCIAL_RECONCILE_MAX_CHECKS = env.int("SOCIAL_RECONCILE_MAX_CHECKS", default=8)
 # Wait when a network throttles us without saying for how long (Meta's app-level throttle).
 SOCIAL_RATE_LIMIT_DEFAULT_SECONDS = env.float("SOCIAL_RATE_LIMIT_DEFAULT_SECONDS", default=300.0)
 # Fernet keys (comma-separated, newest first) for network tokens at rest; unset = derived from SECRET_KEY.

@@ -196,6 +196,8 @@ class Share(TenantModel):
     publishing_started_at = models.DateTimeField(null=True, blank=True)
     pending_container_id = models.CharField(max_length=128, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    #: Looks for the post of the current attempt whose answer was lost (capped; see publishing).
+    reconcile_checks = models.PositiveSmallIntegerField(default=0)
     external_id = models.CharField(_("post id"), max_length=200, blank=True)
     permalink = models.URLField(max_length=1000, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
@@ -212,6 +214,7 @@ class Share(TenantModel):
     reshares = models.PositiveIntegerField(null=True, blank=True)
     saves = models.PositiveIntegerField(null=True, blank=True)
     video_views = models.PositiveIntegerField(null=True, blank=True)
+    interactions = models.PositiveIntegerField(null=True, blank=True)
     clicks = models.PositiveIntegerField(default=0)
     metrics_updated_at = models.DateTimeField(null=True, blank=True)
     next_metrics_at = models.DateTimeField(null=True, blank=True)
@@ -224,6 +227,17 @@ class Share(TenantModel):
                 fields=["organization", "item", "account"],
                 condition=models.Q(account__isnull=False),
                 name="share_unique_item_account",
+            ),
+            # A share-dialog share (no account) waiting for the member or confirmed: one per
+            # member, item and network, whatever parallel submits do (cancelled ones make way).
+            models.UniqueConstraint(
+                fields=["organization", "membership", "item", "network"],
+                condition=models.Q(
+                    method="dialog",
+                    account__isnull=True,
+                    state__in=["scheduled", "published"],
+                ),
+                name="share_unique_dialog",
             ),
         ]
         indexes = [
@@ -324,6 +338,8 @@ class MetricSnapshot(TenantModel):
     reshares = models.PositiveIntegerField(null=True, blank=True)
     saves = models.PositiveIntegerField(null=True, blank=True)
     video_views = models.PositiveIntegerField(null=True, blank=True)
+    #: All interactions as the network counts them (Instagram's ``total_interactions``).
+    interactions = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [

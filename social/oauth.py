@@ -7,6 +7,8 @@ over when it completes (``pre_social_login``):
   sign-up attempt through a network) ends here with a message: Chorus does not offer network
   sign-in, and a completed OAuth login never signs anyone in or creates a user.
 * A network account already linked to another Chorus user is refused, not moved.
+* Reconnecting re-authorises the account already connected: a different account of the same
+  network coming back is refused with a message (``network_account_reconnect_refusal``).
 * The tokens go, encrypted, into ``social.models.NetworkAccount`` through
   ``services_accounts.network_account_connect`` (allauth's own token storage stays off:
   ``SOCIALACCOUNT_STORE_TOKENS = False``); allauth's ``SocialAccount`` keeps the link only.
@@ -38,7 +40,11 @@ from advocacy.networks import Network
 from .connectors.base import Profile, TokenSet
 from .models import AccountKind
 from .providers.grant import ConnectGrant, grant_of, granted_scopes
-from .services.accounts import network_account_connect, network_accounts_disconnect_for_login
+from .services.accounts import (
+    network_account_connect,
+    network_account_reconnect_refusal,
+    network_accounts_disconnect_for_login,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +179,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 )
                 % {"network": label},
             )
+        refusal = network_account_reconnect_refusal(
+            user=user, network=network, login_uid=str(sociallogin.account.uid)
+        )
+        if refusal:
+            raise _finish(request, next_url, messages.ERROR, refusal)
         with transaction.atomic():
             accounts = [
                 network_account_connect(

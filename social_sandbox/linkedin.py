@@ -11,7 +11,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from social_sandbox import engagement
 from social_sandbox.errors import linkedin_error, linkedin_input_error
-from social_sandbox.web import HttpError, Response
+from social_sandbox.web import HttpError, Response, esc, page
 
 if TYPE_CHECKING:
     from social_sandbox.app import Ctx, Router
@@ -57,6 +57,13 @@ def register(router: Router) -> None:
     )
     add("GET", API + r"/rest/memberCreatorPostAnalytics", analytics, "analytics")
     add("GET", API + r"/rest/socialMetadata/" + URN_RE, social_metadata, "social_metadata")
+    router.add(
+        "GET",
+        r"/linkedin/www/feed/update/" + URN_RE + "/?",
+        permalink_page,
+        endpoint="permalink",
+        dialect="html",
+    )
 
 
 # ---- checks ---------------------------------------------------------------------------------
@@ -325,9 +332,23 @@ def _validate_post(ctx: Ctx, body: dict[str, Any], token: dict[str, Any]) -> str
     return _validate_content(ctx, body.get("content"), author)
 
 
+def _content_identity(content: Any) -> Any:
+    """What a post shows, without upload ids: every upload of the same picture gets a new image
+    URN, so a re-sent post (thumbnail uploaded again) is still the same post."""
+    if not isinstance(content, dict):
+        return content
+    article = content.get("article")
+    if isinstance(article, dict):
+        return {"article": {k: v for k, v in article.items() if k != "thumbnail"}}
+    if "media" in content:
+        return {"media": 1}
+    images = (content.get("multiImage") or {}).get("images")
+    return {"multiImage": len(images) if isinstance(images, list) else 0}
+
+
 def _dedupe_key(author: str, commentary: str, content: Any) -> str:
     return hashlib.sha256(
-        json.dumps([author, commentary, content], sort_keys=True).encode()
+        json.dumps([author, commentary, _content_identity(content)], sort_keys=True).encode()
     ).hexdigest()
 
 
@@ -413,11 +434,13 @@ def delete_post(ctx: Ctx, urn: str) -> Response:
 
 
 def list_posts(ctx: Ctx) -> Response:
-    """``GET /rest/posts?q=author&author={urn}&count&start&sortBy`` (newest first)."""
+    """``GET /rest/posts?q=author&author={urn}&count&start&sortBy`` (newest first).
+
+    Needs ``r_member_social`` (LinkedIn grants it to approved partners only): a token with
+    just ``w_member_social`` gets 403 ``ACCESS_DENIED``, as on LinkedIn.
+    """
     rest_headers(ctx)
-    token = member_token(
-        ctx, "w_member_social", "r_member_social", resource="partnerApiPostsExternal"
-    )
+    token = member_token(ctx, "r_member_social", resource="partnerApiPostsExternal")
     if ctx.req.arg("q") != "author":
         return linkedin_error(
             400,
@@ -675,3 +698,28 @@ def social_metadata(ctx: Ctx, urn: str) -> Response:
             "entity": post["id"],
         }
     )
+
+
+# ---- permalink page -------------------------------------------------------------------------
+def permalink_page(ctx: Ctx, urn: str) -> Response:
+    """``{LINKEDIN_WWW_BASE}/feed/update/{urn}/``: the post as a simple page ("View the post")."""
+    post = ctx.store.state["linkedin"]["posts"].get(unquote(urn))
+    if post is None or post.get("deleted"):
+        return Response.html(
+            page("Not found", "<h1>This post cannot be displayed</h1>", brand="LinkedIn"), 404
+        )
+    profile = ctx.store.profile("linkedin", post["author"].rsplit(":", 1)[-1]) or {}
+    article = (post.get("content") or {}).get("article") or {}
+    created = datetime.fromtimestamp(post["created_epoch"], UTC).strftime("%Y-%m-%d %H:%M UTC")
+    body = (
+        f"<h1>{esc(profile.get('name') or post['author'])}</h1>"
+        f'<div class="preview"><p class="muted">{esc(post["id"])} · {esc(created)}</p>'
+        f"<p>{esc(post['commentary'])}</p>"
+        + (
+            f'<p><a href="{esc(article["source"])}">{esc(article.get("title") or article["source"])}</a></p>'
+            if article.get("source")
+            else ""
+        )
+        + "</div>"
+    )
+    return Response.html(page("LinkedIn post", body, brand="LinkedIn"))

@@ -4,6 +4,7 @@
 BASE_PATHS: dict[str, str] = {
     "LINKEDIN_API_BASE": "/linkedin/api",
     "LINKEDIN_OAUTH_BASE": "/linkedin/oauth",
+    "LINKEDIN_WWW_BASE": "/linkedin/www",
     "META_GRAPH_BASE": "/graph",
     "INSTAGRAM_GRAPH_BASE": "/instagram/graph",
     "INSTAGRAM_OAUTH_BASE": "/instagram/oauth",
@@ -15,6 +16,7 @@ BASE_PATHS: dict[str, str] = {
 PRODUCTION_BASES: dict[str, str] = {
     "LINKEDIN_API_BASE": "https://api.linkedin.com",
     "LINKEDIN_OAUTH_BASE": "https://www.linkedin.com/oauth",
+    "LINKEDIN_WWW_BASE": "https://www.linkedin.com",
     "META_GRAPH_BASE": "https://graph.facebook.com",
     "INSTAGRAM_GRAPH_BASE": "https://graph.instagram.com",
     "INSTAGRAM_OAUTH_BASE": "https://api.instagram.com",

@@ -48,7 +48,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "facebook_duplicate_window_seconds": DAY,
     # Faults
     "timeout_delay_seconds": 2.0,
-    "max_timeout_delay_seconds": 30.0,
+    # Long enough for a create the network finishes late (LinkedIn was seen at 45 s).
+    "max_timeout_delay_seconds": 60.0,
     "retry_after_seconds": 60,
     # Debug log
     "request_log_size": 200,

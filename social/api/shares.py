@@ -81,6 +81,7 @@ class ShareSerializer(serializers.ModelSerializer):
             "reshares",
             "saves",
             "video_views",
+            "interactions",
             "metrics_updated_at",
             "created_at",
         )
@@ -199,6 +200,7 @@ class SnapshotSerializer(serializers.ModelSerializer):
             "reshares",
             "saves",
             "video_views",
+            "interactions",
         )
         read_only_fields = fields
 

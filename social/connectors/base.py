@@ -53,7 +53,19 @@ class Rejected(ConnectorError):
 
 
 class Duplicate(Rejected):
-    """The network says this post already exists (LinkedIn 422 DUPLICATE_POST, Graph 506). Never retry."""
+    """The network says this post already exists (LinkedIn 422 DUPLICATE_POST, Graph 506). Never retry.
+
+    ``existing_id`` is the post the network names as the original, when it names one (LinkedIn:
+    "Content is a duplicate of urn:li:share:…"), with its ``permalink``: for a share whose earlier
+    attempt got no answer, that is proof the earlier attempt published it.
+    """
+
+    def __init__(
+        self, message: str, *, existing_id: str = "", permalink: str = "", **kw: object
+    ) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.existing_id = existing_id
+        self.permalink = permalink
 
 
 class QuotaExceeded(RateLimited):
@@ -125,6 +137,8 @@ class Metrics:
     reshares: int | None = None
     saves: int | None = None
     video_views: int | None = None
+    #: All interactions as the network counts them (Instagram's ``total_interactions``).
+    interactions: int | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +148,8 @@ class AccountRef:
     external_id: str
     access_token: str
     extra: dict = field(default_factory=dict)
+    #: The permissions the member granted (what reconciliation may use, e.g. r_member_social).
+    scopes: tuple[str, ...] = ()
 
 
 # --- The interface -----------------------------------------------------------------
@@ -174,6 +190,12 @@ class Connector(ABC):
     def poll_pending(self, account: AccountRef, pending_id: str) -> PublishResult | None:
         """Finish an asynchronous publish; ``None`` while the network is still processing."""
         raise NotImplementedError(f"{self.network} publishes synchronously")  # pragma: no cover
+
+    def can_find_published(self, account: AccountRef) -> bool:
+        """Whether ``find_published`` may be called for ``account`` (its granted permissions
+        allow reading its recent posts). When not, reconciliation waits out the late-create
+        window and then relies on the network's duplicate answer (see publishing)."""
+        return True
 
     @abstractmethod
     def find_published(

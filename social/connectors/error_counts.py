@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.core.cache import cache
+from advocacy.soft_cache import soft_cache as cache
 
 from .base import ConnectorError
 

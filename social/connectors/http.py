@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -49,6 +50,8 @@ USER_AGENT = "Chorus/1.0 (employee advocacy)"
 GRAPH_THROTTLE_CODES = frozenset({4, 17, 32, 341, 613}) | frozenset(range(80001, 80015))
 GRAPH_APP_THROTTLE_CODES = frozenset({4, 341})
 LINKEDIN_REAUTH_SERVICE_CODES = frozenset({65600, 65601, 65602, 65603, 65604})
+#: LinkedIn's DUPLICATE_POST message names the original: "Content is a duplicate of urn:li:share:…".
+LINKEDIN_DUPLICATE_OF = re.compile(r"duplicate of (urn:li:(?:share|ugcPost):[0-9A-Za-z_-]+)")
 
 _local = threading.local()
 
@@ -236,7 +239,13 @@ class HttpClient:
         if status == 403:
             return PermissionMissing(message, code=code, status=status)
         if "DUPLICATE_POST" in input_codes:
-            return Duplicate(message, code="DUPLICATE_POST", status=status)
+            named = LINKEDIN_DUPLICATE_OF.search(message)
+            return Duplicate(
+                message,
+                code="DUPLICATE_POST",
+                status=status,
+                existing_id=named[1] if named else "",
+            )
         if status >= 500:
             return Transient(message, code=code, status=status)
         if status == 404:

@@ -30,6 +30,7 @@ INSIGHT_FIELDS = {
     "comments": "comments",
     "shares": "reshares",
     "saved": "saves",
+    "total_interactions": "interactions",
 }
 #: Long-lived tokens live 60 days and may be refreshed once at least 24 hours old.
 LONG_TOKEN_DAYS = 60

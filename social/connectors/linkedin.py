@@ -19,6 +19,7 @@ from ..hashtags import HASHTAG
 from .base import (
     AccountRef,
     Connector,
+    Duplicate,
     Metrics,
     PermissionMissing,
     PostContent,
@@ -34,7 +35,10 @@ log = logging.getLogger(__name__)
 
 #: Characters "little text" reserves; each must be backslash-escaped.
 RESERVED = set("\\|{}@[]()<>#*_~")
-PERMALINK = "https://www.linkedin.com/feed/update/{urn}"
+PERMALINK = "{www}/feed/update/{urn}"
+#: Reading a member's recent posts (``GET /rest/posts?q=author``) needs this permission, which
+#: LinkedIn grants only to approved partners (Community Management API).
+READ_POSTS_SCOPE = "r_member_social"
 METRIC_FIELDS = {
     "IMPRESSION": "impressions",
     "MEMBERS_REACHED": "reach",
@@ -65,7 +69,9 @@ def _escape(text: str) -> str:
 
 
 def permalink(urn: str) -> str:
-    return PERMALINK.format(urn=urn)
+    """The post's page: on LinkedIn, or the sandbox's own page in sandbox mode."""
+    www = settings.NETWORK_BASES.get("LINKEDIN_WWW_BASE") or "https://www.linkedin.com"
+    return PERMALINK.format(www=www.rstrip("/"), urn=urn)
 
 
 def parse_metric_type(value: Any) -> str:
@@ -165,22 +171,33 @@ class LinkedInConnector(Connector):
                 body["content"] = {"media": {"id": images[0], "altText": content.alt_text[:4086]}}
             else:
                 body["content"] = {"multiImage": {"images": [{"id": i} for i in images]}}
-        response = self.http.request(
-            "POST",
-            f"{self.api}/rest/posts",
-            create=True,
-            json_body=body,
-            headers=self._headers(account),
-        )
+        try:
+            response = self.http.request(
+                "POST",
+                f"{self.api}/rest/posts",
+                create=True,
+                json_body=body,
+                headers=self._headers(account),
+            )
+        except Duplicate as duplicate:
+            if duplicate.existing_id:
+                duplicate.permalink = permalink(duplicate.existing_id)
+            raise
         urn = response.headers.get("x-restli-id") or response.headers.get("x-linkedin-id", "")
         if not urn:
             raise Rejected("LinkedIn accepted the post without saying its id.", code="no_id")
         return PublishResult(external_id=urn, permalink=permalink(urn))
 
+    def can_find_published(self, account: AccountRef) -> bool:
+        """The author finder needs ``r_member_social`` (approved partners only); an ordinary
+        app reconciles through LinkedIn's duplicate answer instead (see publishing)."""
+        return READ_POSTS_SCOPE in account.scopes
+
     def find_published(
         self, account: AccountRef, content: PostContent, *, since: datetime
     ) -> PublishResult | None:
-        """The member's recent post with our commentary and link, made since ``since``."""
+        """The member's recent post with our commentary and link, made since ``since``
+        (``GET /rest/posts?q=author``: needs ``r_member_social``, see ``can_find_published``)."""
         author = self.author(account)
         commentary = escape_little_text(content.caption)
         since_ms = int((since - CLOCK_SLACK).timestamp() * 1000)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+
+from advocacy.soft_cache import soft_cache
 
 from ..models import TrackedLink
 
@@ -40,7 +41,7 @@ def link_target_get(code: str) -> LinkTarget | None:
     if not code_is_well_formed(code):
         return None
     key = link_cache_key(code)
-    cached = cache.get(key)
+    cached = soft_cache.get(key)  # Redis away: a miss, and the database answers
     if cached is not None:
         return LinkTarget(*cached)
     row = (
@@ -50,5 +51,5 @@ def link_target_get(code: str) -> LinkTarget | None:
     )
     if row is None:
         return None
-    cache.set(key, tuple(row), settings.TRACKED_LINK_CACHE_SECONDS)
+    soft_cache.set(key, tuple(row), settings.TRACKED_LINK_CACHE_SECONDS)
     return LinkTarget(*row)

@@ -88,6 +88,31 @@ def network_account_connect(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def network_account_reconnect_refusal(*, user: User, network: str, login_uid: str) -> str:
+    """Why a connect that came back from ``network`` as ``login_uid`` is refused, or ``""``.
+
+    Reconnecting re-authorises the account already connected: while the person has a connected
+    (or needs-reconnecting) account on ``network``, the network login coming back must be that
+    account's (for Facebook, the user who manages the pages). A different account is refused
+    instead of becoming a second row; disconnecting first makes way for another account.
+    """
+    active = NetworkAccount.objects.filter(
+        user=user,
+        network=network,
+        status__in=[AccountStatus.CONNECTED, AccountStatus.NEEDS_RECONNECT],
+    ).order_by("pk")
+    known = {_login_uid(account): account for account in active}
+    if not known or str(login_uid) in known:
+        return ""
+    names = ", ".join(a.display_name or a.external_id for a in known.values())
+    label = Network(network).label
+    return _(
+        "%(network)s came back with a different account than the one connected to Chorus "
+        "(%(names)s), so nothing was changed. To reconnect, sign in to %(network)s as "
+        "%(names)s and try again; to use another account, disconnect %(names)s first."
+    ) % {"network": label, "names": names}
+
+
 def network_account_disconnect(*, account: NetworkAccount) -> NetworkAccount:
     """Wipe the tokens and mark the account disconnected; its shares keep their history.
 

@@ -7,8 +7,9 @@ import secrets
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
+
+from advocacy.soft_cache import soft_cache
 
 from ..models import Share, TrackedLink
 from ..selectors.links import link_cache_key
@@ -68,7 +69,7 @@ def tracked_link_url(link: TrackedLink) -> str:
 
 
 def tracked_link_cache_evict(link: TrackedLink) -> None:
-    cache.delete(link_cache_key(link.code))
+    soft_cache.delete(link_cache_key(link.code))
 
 
 def tracked_link_set_active(*, link: TrackedLink, active: bool) -> TrackedLink:

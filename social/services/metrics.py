@@ -62,6 +62,7 @@ METRIC_FIELDS = (
     "reshares",
     "saves",
     "video_views",
+    "interactions",
 )
 
 

@@ -77,4 +77,5 @@ def account_ref(account: NetworkAccount) -> AccountRef:
         external_id=account.external_id,
         access_token=account.access_token,
         extra=dict(account.extra or {}),
+        scopes=tuple(account.scopes or ()),
     )

@@ -8,8 +8,18 @@ No network takes an idempotency key, so a create call is never sent twice blindl
 2. The connector publishes. Its answer is saved in a second transaction.
 3. When the answer is lost (timeout, dropped connection, 504) the share becomes
    ``unknown_outcome`` and ``reconcile_share`` looks for the post among the account's recent
-   posts (``connector.find_published(since=publishing_started_at)``): found -> ``published``;
-   not found -> back to ``queued``.
+   posts (``connector.find_published(since=publishing_started_at)``), again and again with
+   growing pauses, for ``SOCIAL_RECONCILE_WINDOW_SECONDS`` after the create call went out: a
+   network may finish a create long after our timeout (LinkedIn was seen at 45 s). Found ->
+   ``published``; still not found when the window has passed -> back to ``queued`` (sent again).
+   Where the account's permissions do not allow looking (LinkedIn's author finder needs
+   ``r_member_social``, which only approved partners get), reconciliation waits out the window
+   and the re-send relies on the network's duplicate answer: a ``Duplicate`` that names the
+   existing post, for a share whose earlier attempt got no answer, is proof of publication
+   (the named post is stored, the share is ``published``). Checks are capped
+   (``SOCIAL_RECONCILE_MAX_CHECKS``): a finder that keeps failing ends the share ``failed`` with
+   ``error_code="unconfirmed"`` and the reason, which the member can retry (it checks again
+   before sending).
 4. A worker that crashed between the network's answer and our save leaves the share in
    ``publishing``; the periodic sweep (``publish_due_scheduled``) moves such stale shares to
    ``unknown_outcome`` and reconciles them the same way.
@@ -88,6 +98,20 @@ def reconcile_delay_seconds() -> float:
     return float(getattr(settings, "SOCIAL_RECONCILE_DELAY_SECONDS", 20))
 
 
+def reconcile_window() -> timedelta:
+    """How long after a create call went out Chorus looks for its post before sending again."""
+    return timedelta(seconds=float(getattr(settings, "SOCIAL_RECONCILE_WINDOW_SECONDS", 180)))
+
+
+def reconcile_max_checks() -> int:
+    return int(getattr(settings, "SOCIAL_RECONCILE_MAX_CHECKS", 8))
+
+
+def reconcile_next_delay(checks: int) -> float:
+    """The pause after the ``checks``-th check: the first delay, doubled each time, capped."""
+    return min(reconcile_delay_seconds() * (2 ** max(checks, 0)), backoff_max_seconds())
+
+
 def poll_delay_seconds() -> float:
     return float(getattr(settings, "SOCIAL_INSTAGRAM_POLL_SECONDS", 10))
 
@@ -145,6 +169,7 @@ def share_retry(share: Share) -> Share:
         if locked.state not in RETRYABLE_STATES:
             raise ValidationError({"state": [_("Only a failed share can be tried again.")]})
         locked.attempts = 0
+        locked.reconcile_checks = 0
         locked.next_attempt_at = None
         locked.error_message = ""
         if locked.error_code != "unconfirmed":
@@ -279,6 +304,17 @@ def _handle_error(share: Share, error: ConnectorError) -> str:
         _needs_reconnect(share, error)
         return "needs_reconnect"
     if isinstance(error, Duplicate):
+        if _duplicate_proves_publication(share, error):
+            _mark_published(
+                share,
+                PublishResult(external_id=error.existing_id, permalink=error.permalink),
+                detail=_(
+                    "The network says this post already exists (%(post)s): the earlier "
+                    "attempt, which got no answer, published it."
+                )
+                % {"post": error.existing_id},
+            )
+            return "published"
         _failed(
             share,
             error.message,
@@ -314,6 +350,44 @@ def _handle_error(share: Share, error: ConnectorError) -> str:
         message=error.message,
     )
     return "retry"
+
+
+def _duplicate_proves_publication(share: Share, error: Duplicate) -> bool:
+    """A duplicate answer naming a post proves *this* share's earlier attempt published it when
+    an earlier attempt got no answer and the named post is no other share's."""
+    if not error.existing_id:
+        return False
+    unanswered = (
+        ShareEvent.objects.for_org(share.organization)
+        .filter(share=share, to_state=ShareState.UNKNOWN_OUTCOME)
+        .exists()
+    )
+    if not unanswered:
+        return False
+    return not (
+        Share.objects.for_org(share.organization)
+        .filter(network=share.network, external_id=error.existing_id)
+        .exclude(pk=share.pk)
+        .exists()
+    )
+
+
+def _unconfirmed_gave_up(share: Share, reason: str) -> str:
+    """Reconciliation stops: the member (and an admin) see why and can try again."""
+    share.error_code = "unconfirmed"  # a retry looks again before it sends
+    share.error_message = reason
+    share.next_attempt_at = None
+    share_transition(
+        share,
+        ShareState.FAILED,
+        detail=_(
+            "Chorus could not find out whether the post went out (%(reason)s) and stopped "
+            "checking after %(count)s tries. Look at your profile on the network; if the post "
+            "is not there, try again (Chorus checks once more before sending)."
+        )
+        % {"reason": reason, "count": share.reconcile_checks},
+    )
+    return "failed"
 
 
 # ---- tasks' bodies ------------------------------------------------------------------------------
@@ -352,15 +426,20 @@ def publish_share(share_id: int) -> str:
         ref = account_ref(account)
         if share.error_code == "unconfirmed" and share.publishing_started_at:
             # An earlier try may have reached the network: look before sending again.
-            try:
-                found = connector.find_published(ref, content, since=share.publishing_started_at)
-            except ConnectorError as error:
-                return _handle_reconcile_error(share, error, requeue=True)
+            found = None
+            if connector.can_find_published(ref):
+                try:
+                    found = connector.find_published(
+                        ref, content, since=share.publishing_started_at
+                    )
+                except ConnectorError as error:
+                    return _handle_reconcile_error(share, error, requeue=True)
             share.error_code = ""
             if found is not None:
                 share_transition_published_from_queued(share, found)
                 return "published"
         share.attempts += 1
+        share.reconcile_checks = 0
         share.attempt_id = uuid.uuid4()
         share.publishing_started_at = now
         share.next_attempt_at = None
@@ -409,7 +488,11 @@ def share_transition_published_from_queued(share: Share, found: PublishResult) -
 
 
 def _handle_reconcile_error(share: Share, error: ConnectorError, *, requeue: bool = False) -> str:
-    """Looking for the post failed: wait and look again (never send blindly)."""
+    """Looking for the post failed: look again later, up to the cap (never send blindly).
+
+    ``requeue``: the look before re-sending a queued share (``publish_share``) failed; the
+    share goes to ``unknown_outcome`` and reconciliation (capped) takes it from there.
+    """
     if isinstance(error, ReauthRequired):
         if share.state == ShareState.QUEUED:
             share_transition(share, ShareState.NEEDS_RECONNECT, detail=error.message)
@@ -422,16 +505,25 @@ def _handle_reconcile_error(share: Share, error: ConnectorError, *, requeue: boo
             return "needs_reconnect"
         _needs_reconnect(share, error)
         return "needs_reconnect"
-    delay = backoff_seconds(max(share.attempts, 1))
+    if requeue:
+        share.next_attempt_at = None
+        share_transition(share, ShareState.PUBLISHING, detail=_("Checking an earlier attempt."))
+        share_transition(
+            share,
+            ShareState.UNKNOWN_OUTCOME,
+            detail=_("Could not check the earlier attempt (%(message)s); checking again.")
+            % {"message": error.message},
+        )
+        share.reconcile_checks += 1
+    if share.reconcile_checks >= reconcile_max_checks():
+        return _unconfirmed_gave_up(share, error.message)
+    delay = reconcile_next_delay(share.reconcile_checks)
     if isinstance(error, RateLimited):
         account_id = share.account.external_id if share.account else None
         until = quotas.block_from_error(share.network, account_id, error)
         delay = max(delay, (until - timezone.now()).total_seconds())
-    task = "publish_share" if requeue else "reconcile_share"
-    if requeue:
-        share.next_attempt_at = timezone.now() + timedelta(seconds=delay)
-        share.save(update_fields=["next_attempt_at", "updated_at"])
-    _enqueue(task, share.pk, countdown=delay)
+    share.save(update_fields=["reconcile_checks", "updated_at"])
+    _enqueue("reconcile_share", share.pk, countdown=delay)
     return "reconcile_later"
 
 
@@ -455,13 +547,43 @@ def reconcile_share(share_id: int) -> str:
         connector = connector_for(share.network, account.kind)
         content = share_post_content(share)
         since = share.publishing_started_at or share.created_at
-        try:
-            found = connector.find_published(account_ref(account), content, since=since)
-        except ConnectorError as error:
-            return _handle_reconcile_error(share, error)
-        if found is not None:
-            _mark_published(share, found, detail=_("Found on the network: the post went out."))
-            return "published"
+        ref = account_ref(account)
+        share.reconcile_checks += 1
+        can_look = connector.can_find_published(ref)
+        if can_look:
+            try:
+                found = connector.find_published(ref, content, since=since)
+            except ConnectorError as error:
+                return _handle_reconcile_error(share, error)
+            if found is not None:
+                _mark_published(share, found, detail=_("Found on the network: the post went out."))
+                return "published"
+        now = timezone.now()
+        window_end = since + reconcile_window()
+        if now < window_end and share.reconcile_checks < reconcile_max_checks():
+            # The network may still finish a late create: look again before sending anything.
+            remaining = (window_end - now).total_seconds()
+            delay = reconcile_next_delay(share.reconcile_checks)
+            if delay >= remaining:
+                delay = remaining + 0.1  # the next look is after the window
+            share.save(update_fields=["reconcile_checks", "updated_at"])
+            when = timezone.localtime(now + timedelta(seconds=delay)).strftime("%H:%M:%S %Z")
+            share_event_record(
+                share,
+                from_state=share.state,
+                to_state=share.state,
+                detail=(
+                    _("Not on the network yet; looking again at %(when)s.")
+                    if can_look
+                    else _(
+                        "The network does not let Chorus look for the post; waiting until "
+                        "%(when)s for a late answer before sending again."
+                    )
+                )
+                % {"when": when},
+            )
+            _enqueue("reconcile_share", share.pk, countdown=delay)
+            return "reconcile_later"
         share.error_code = ""
         if share.attempts >= max_attempts():
             _failed(

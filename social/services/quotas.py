@@ -13,10 +13,12 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 from redis.client import Pipeline
+
+from advocacy.soft_cache import soft_cache
 
 from ..connectors.base import RateLimited
 
@@ -103,7 +105,7 @@ def block_from_error(network: str, account_id: str | None, error: RateLimited) -
 def blocked_until(network: str, account_id: str | None = None) -> datetime | None:
     """When work for ``account_id`` on ``network`` may go on, if it is blocked now; else ``None``."""
     keys = [app_key(network)] + ([account_key(network, account_id)] if account_id else [])
-    marks = [_as_us(value) for value in cache.get_many(keys).values()]
+    marks = [_as_us(value) for value in soft_cache.get_many(keys).values()]
     marks = [mark for mark in marks if mark is not None]
     if not marks:
         return None
@@ -113,6 +115,6 @@ def blocked_until(network: str, account_id: str | None = None) -> datetime | Non
 
 def unblock(network: str, account_id: str | None = None) -> None:
     """Lift the marks (the app's, and the account's when given)."""
-    cache.delete(app_key(network))
+    soft_cache.delete(app_key(network))
     if account_id:
-        cache.delete(account_key(network, account_id))
+        soft_cache.delete(account_key(network, account_id))

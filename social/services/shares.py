@@ -162,45 +162,68 @@ def _create_api_share(
     return share
 
 
-def _create_dialog_share(
-    *, membership: Membership, item: ContentItem, target: ShareTarget
-) -> Share:
-    """A share the member posts in the network's own dialog. It waits as ``scheduled`` with
-    no time (so no publishing sweep ever picks it up) until the member confirms."""
-    existing = (
+def _existing_dialog_share(membership: Membership, item: ContentItem, network: str) -> Share | None:
+    """The member's waiting or published dialog share of ``item`` on ``network`` (at most one:
+    the ``share_unique_dialog`` constraint), locked."""
+    return (
         Share.objects.for_org(membership.organization)
         .select_for_update()
         .filter(
             membership=membership,
             item=item,
-            network=target.network,
+            network=network,
             method=ShareMethod.DIALOG,
+            account__isnull=True,
             state__in=[ShareState.SCHEDULED, ShareState.PUBLISHED],
         )
         .order_by("-id")
         .first()
     )
-    label = Network(target.network).label
-    if existing is not None and existing.state == ShareState.PUBLISHED:
+
+
+def _reuse_dialog_share(existing: Share, target: ShareTarget, label: str) -> Share:
+    if existing.state == ShareState.PUBLISHED:
         raise ValidationError(
             {"targets": [_("You have already shared this to %(account)s.") % {"account": label}]}
         )
+    # Not confirmed yet: the same share (and tracked link), with the new caption.
+    existing.caption = target.caption.strip()
+    existing.save(update_fields=["caption", "updated_at"])
+    return _with_link(existing)
+
+
+def _create_dialog_share(
+    *, membership: Membership, item: ContentItem, target: ShareTarget
+) -> Share:
+    """A share the member posts in the network's own dialog. It waits as ``scheduled`` with
+    no time (so no publishing sweep ever picks it up) until the member confirms.
+
+    One per member, item and network (a partial unique constraint): parallel submits of the
+    same share find no row to lock, so all but one insert fail, and those answer with the
+    share that won."""
+    label = Network(target.network).label
+    existing = _existing_dialog_share(membership, item, target.network)
     if existing is not None:
-        # Not confirmed yet: the same share (and tracked link), with the new caption.
-        existing.caption = target.caption.strip()
-        existing.save(update_fields=["caption", "updated_at"])
-        return _with_link(existing)
-    share = Share.objects.create(
-        organization=membership.organization,
-        membership=membership,
-        item=item,
-        account=None,
-        network=target.network,
-        method=ShareMethod.DIALOG,
-        caption=target.caption.strip(),
-        state=ShareState.SCHEDULED,
-        scheduled_at=None,
-    )
+        return _reuse_dialog_share(existing, target, label)
+    try:
+        with transaction.atomic():
+            share = Share.objects.create(
+                organization=membership.organization,
+                membership=membership,
+                item=item,
+                account=None,
+                network=target.network,
+                method=ShareMethod.DIALOG,
+                caption=target.caption.strip(),
+                state=ShareState.SCHEDULED,
+                scheduled_at=None,
+            )
+    except IntegrityError:
+        # Another submit of the same share committed it first (READ COMMITTED: visible now).
+        existing = _existing_dialog_share(membership, item, target.network)
+        if existing is None:
+            raise
+        return _reuse_dialog_share(existing, target, label)
     share_event_record(
         share,
         from_state="",

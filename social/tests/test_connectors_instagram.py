@@ -158,6 +158,12 @@ def test_insights_map_to_metrics(sandbox, instagram, ada):
     ):
         assert value is not None
     assert metrics.video_views is None
+    # total_interactions (SOCIAL_APIS.md's metric list) is requested and kept.
+    [insights] = [r for r in sandbox.requests_log() if r["route"] == "insights"]
+    assert "total_interactions" in insights["query"]
+    assert metrics.interactions == (
+        metrics.reactions + metrics.comments + metrics.reshares + metrics.saves
+    )
 
 
 def test_missing_insights_are_unknown_not_zero(sandbox, instagram, ada):

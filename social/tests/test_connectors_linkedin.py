@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import requests
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -24,7 +25,7 @@ from social.connectors.base import (
 from social.connectors.error_counts import error_counts
 from social.connectors.linkedin import LinkedInConnector, escape_little_text, parse_metric_type
 
-from .conftest import png_bytes
+from .conftest import DEFAULT_SCOPES, png_bytes
 
 LINK = "https://chorus.example/s/abc123"
 
@@ -36,11 +37,15 @@ def linkedin():
 
 @pytest.fixture
 def ada(sandbox):
-    connection = sandbox.connect("linkedin", profile="Ada Lovelace")
+    # An approved partner's app: it may also read the member's posts (r_member_social).
+    connection = sandbox.connect(
+        "linkedin", profile="Ada Lovelace", scopes=[*DEFAULT_SCOPES["linkedin"], "r_member_social"]
+    )
     return AccountRef(
         external_id=connection.profile_id,
         access_token=connection.access_token,
         extra={"author_urn": connection.author_urn},
+        scopes=tuple(connection.scopes),
     )
 
 
@@ -74,7 +79,11 @@ def test_article_post_carries_our_preview_and_an_uploaded_thumbnail(
     result = linkedin.publish(ada, article(thumbnail_url=f"{image_server}/preview.png"))
 
     assert result.external_id.startswith("urn:li:share:")
-    assert result.permalink == f"https://www.linkedin.com/feed/update/{result.external_id}"
+    # In sandbox mode "View the post" opens the sandbox's own page for the post.
+    assert result.permalink == f"{sandbox.url}/linkedin/www/feed/update/{result.external_id}"
+    page = requests.get(result.permalink, timeout=5)
+    assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
+    assert "We shipped" in page.text
     [post] = sandbox.linkedin_posts()
     assert post["author"] == "urn:li:person:sbxAda01"
     assert post["commentary"] == "Proud of the team {hashtag|\\#|launch}"
@@ -197,11 +206,40 @@ def test_missing_scope_is_permission_missing(sandbox, linkedin):
         linkedin.publish(AccountRef(connection.profile_id, connection.access_token), article())
 
 
+def test_the_permalink_is_linkedins_own_outside_sandbox_mode(settings):
+    from social.connectors.linkedin import permalink
+
+    settings.NETWORK_BASES = {
+        **settings.NETWORK_BASES,
+        "LINKEDIN_WWW_BASE": "https://www.linkedin.com",
+    }
+    assert permalink("urn:li:share:7") == "https://www.linkedin.com/feed/update/urn:li:share:7"
+
+
 def test_the_same_post_twice_is_a_duplicate(sandbox, linkedin, ada):
     linkedin.publish(ada, article())
     with pytest.raises(Duplicate) as error:
         linkedin.publish(ada, article())
     assert "duplicate" in error.value.message.lower()
+
+
+def test_a_duplicate_names_the_post_that_exists(sandbox, linkedin, ada):
+    first = linkedin.publish(ada, article())
+    with pytest.raises(Duplicate) as error:
+        linkedin.publish(ada, article())
+    assert error.value.existing_id == first.external_id
+    assert error.value.permalink == first.permalink
+
+
+def test_the_author_finder_needs_r_member_social(sandbox, linkedin):
+    # What an ordinary app gets: w_member_social, no r_member_social.
+    connection = sandbox.connect("linkedin", profile="Grace Hopper")
+    grace = AccountRef(
+        connection.profile_id, connection.access_token, scopes=tuple(connection.scopes)
+    )
+    assert not linkedin.can_find_published(grace)
+    with pytest.raises(PermissionMissing):  # LinkedIn's 403, as the sandbox answers it
+        linkedin.find_published(grace, article(), since=timezone.now() - timedelta(hours=1))
 
 
 def test_an_invalid_post_is_rejected_with_the_networks_message(sandbox, linkedin, ada):

@@ -183,6 +183,41 @@ def test_reconnecting_without_disconnecting_updates_the_same_row(client, world, 
     assert SocialAccount.objects.count() == 1
 
 
+def test_reconnecting_as_a_different_account_is_refused_not_added(client, world, oauth_sandbox):
+    membership = world.a.members["employee"]
+    _signed_in(client, membership.user)
+    connect_through_allauth(client, oauth_sandbox, "linkedin", next_url=_mine(world))
+    account = NetworkAccount.objects.get(user=membership.user)
+    assert account.display_name == "Ada Lovelace"
+    NetworkAccount.objects.filter(pk=account.pk).update(status=AccountStatus.NEEDS_RECONNECT)
+    grace = oauth_sandbox.admin("GET", "profiles")["linkedin"][1]
+
+    response = connect_through_allauth(
+        client, oauth_sandbox, "linkedin", next_url=_mine(world), profile_id=grace["id"]
+    )
+
+    assert messages_of(response)[-1] == (
+        "LinkedIn came back with a different account than the one connected to Chorus "
+        "(Ada Lovelace), so nothing was changed. To reconnect, sign in to LinkedIn as "
+        "Ada Lovelace and try again; to use another account, disconnect Ada Lovelace first."
+    )
+    assert list(NetworkAccount.objects.filter(user=membership.user)) == [account]
+    account.refresh_from_db()
+    assert account.status == AccountStatus.NEEDS_RECONNECT
+    assert SocialAccount.objects.filter(uid=grace["id"]).count() == 0
+    # After disconnecting, another account may be connected.
+    client.post(
+        reverse(
+            "network_account_disconnect",
+            kwargs={"org_slug": world.a.org.slug, "account_id": account.pk},
+        )
+    )
+    response = connect_through_allauth(
+        client, oauth_sandbox, "linkedin", next_url=_mine(world), profile_id=grace["id"]
+    )
+    assert messages_of(response)[-1] == f"LinkedIn connected: {grace['name']}."
+
+
 def test_denied_authorization_returns_with_a_friendly_message(client, world, oauth_sandbox):
     _signed_in(client, world.a.employee)
 

@@ -258,6 +258,9 @@ def test_instagram_metrics(sandbox, world):
     assert metrics_refresh_shares([share.pk]).snapshots == 1
     snapshot = MetricSnapshot.objects.get(share=share)
     assert snapshot.saves is not None and snapshot.video_views is None
+    assert snapshot.interactions is not None and snapshot.interactions >= snapshot.saves
+    share.refresh_from_db()
+    assert share.interactions == snapshot.interactions
 
 
 def test_a_batch_costs_the_same_queries_for_one_share_or_many(

@@ -25,7 +25,9 @@ from social.models import AccountKind, AccountStatus, Share, ShareEvent, ShareSt
 from social.services import posts, publishing, quotas
 from social.tests.factories import ShareFactory
 
-from .conftest import Sandbox
+from .conftest import DEFAULT_SCOPES, Sandbox
+
+PARTNER_SCOPES = [*DEFAULT_SCOPES["linkedin"], "r_member_social"]
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -56,7 +58,17 @@ def item(world):
 
 @pytest.fixture
 def linkedin_account(sandbox: Sandbox, member):
-    return sandbox.network_account(member.user, sandbox.connect("linkedin", profile="Ada Lovelace"))
+    # An approved partner's app: reconciliation may read the member's posts (r_member_social);
+    # an ordinary app's path (no finder) is tested in test_services_reconcile.py.
+    connection = sandbox.connect("linkedin", profile="Ada Lovelace", scopes=PARTNER_SCOPES)
+    return sandbox.network_account(member.user, connection)
+
+
+@pytest.fixture(autouse=True)
+def _reconcile_once(settings):
+    """These tests reconcile once and decide; looking again over a window for late creates
+    (SOCIAL_RECONCILE_WINDOW_SECONDS) has its own tests (test_services_reconcile.py)."""
+    settings.SOCIAL_RECONCILE_WINDOW_SECONDS = 0
 
 
 @pytest.fixture
@@ -105,7 +117,7 @@ def test_a_queued_linkedin_share_is_published(
     assert share.state == ShareState.PUBLISHED
     [post] = sandbox.linkedin_posts()
     assert share.external_id == post["id"]
-    assert share.permalink == f"https://www.linkedin.com/feed/update/{post['id']}"
+    assert share.permalink == f"{sandbox.url}/linkedin/www/feed/update/{post['id']}"
     assert share.published_at is not None and share.next_metrics_at == share.published_at
     assert share.attempts == 1 and share.attempt_id is not None
     article = post["content"]["article"]

@@ -13,6 +13,7 @@ def test_bases_cover_every_configured_network_base():
     assert mapping == {
         "LINKEDIN_API_BASE": "http://127.0.0.1:8001/linkedin/api",
         "LINKEDIN_OAUTH_BASE": "http://127.0.0.1:8001/linkedin/oauth",
+        "LINKEDIN_WWW_BASE": "http://127.0.0.1:8001/linkedin/www",
         "META_GRAPH_BASE": "http://127.0.0.1:8001/graph",
         "INSTAGRAM_GRAPH_BASE": "http://127.0.0.1:8001/instagram/graph",
         "INSTAGRAM_OAUTH_BASE": "http://127.0.0.1:8001/instagram/oauth",

@@ -13,10 +13,13 @@ from social_sandbox.tests.test_linkedin import AUTHOR, post_body
 IG_ID = "17841400000000011"
 PAGE = "100000000000102"
 
+PARTNER_SCOPES = "openid profile email w_member_social r_member_social"
+
 
 @pytest.fixture
 def li(sandbox):
-    token = sandbox.linkedin_token()["access_token"]
+    # An approved partner's token: it may also list the member's posts (r_member_social).
+    token = sandbox.linkedin_token(scopes=PARTNER_SCOPES)["access_token"]
     return sandbox, sandbox.li_headers(token)
 
 

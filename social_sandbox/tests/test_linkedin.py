@@ -60,6 +60,10 @@ def test_create_post_then_read_and_list_it(li):
     assert fetched.json()["author"] == AUTHOR
 
     second = create(sandbox, headers, post_body("Another one")).headers["x-restli-id"]
+    # Listing a member's posts needs r_member_social (approved partners only).
+    headers = sandbox.li_headers(
+        sandbox.linkedin_token(scopes="openid w_member_social r_member_social")["access_token"]
+    )
     listing = sandbox.get(
         "/linkedin/api/rest/posts",
         params={"q": "author", "author": AUTHOR, "count": 1},
@@ -137,6 +141,31 @@ def test_author_scope_and_body_are_validated(sandbox):
     assert no_scope.json()["code"] == "ACCESS_DENIED"
 
 
+def test_listing_a_members_posts_needs_r_member_social(li):
+    sandbox, _token, headers = li  # w_member_social (and analytics), as an ordinary app has
+    assert create(sandbox, headers, post_body("Mine")).status_code == 201
+    refused = sandbox.get(
+        "/linkedin/api/rest/posts", params={"q": "author", "author": AUTHOR}, headers=headers
+    )
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "ACCESS_DENIED"
+    assert refused.json()["serviceErrorCode"] == 100
+
+
+def test_a_re_sent_post_with_a_new_thumbnail_upload_is_still_a_duplicate(li):
+    sandbox, _token, headers = li
+    article = {"source": "https://chorus.test/s/abc", "title": "Our news"}
+    first = create(sandbox, headers, post_body(content={"article": article}))
+    assert first.status_code == 201
+    again = create(
+        sandbox,
+        headers,
+        post_body(content={"article": {**article, "thumbnail": upload_png(sandbox, headers)}}),
+    )
+    assert again.status_code == 422
+    assert again.json()["message"] == f"Content is a duplicate of {first.headers['x-restli-id']}"
+
+
 def test_duplicate_post_is_422_within_the_window(li):
     sandbox, _token, headers = li
     assert create(sandbox, headers, post_body("Same words")).status_code == 201
@@ -165,6 +194,16 @@ def test_duplicate_post_is_422_within_the_window(li):
         ).status_code
         == 201
     )
+
+
+def upload_png(sandbox, headers):
+    value = init_upload(sandbox, headers)
+    token = headers["Authorization"].split(" ", 1)[1]
+    answer = sandbox.http.put(
+        value["uploadUrl"], data=PNG, headers={"Authorization": f"Bearer {token}"}, timeout=5
+    )
+    assert answer.status_code == 201
+    return value["image"]
 
 
 def init_upload(sandbox, headers):

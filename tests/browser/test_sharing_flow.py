@@ -162,7 +162,7 @@ def test_connect_accept_policy_share_to_linkedin_and_instagram_and_follow_the_li
     ig_share = Share.objects.get(membership=world.a.members["employee"], network="instagram")
     assert li_share.state == ig_share.state == ShareState.PUBLISHED
     assert li_share.caption == "Proud of our bakers: the ovens are electric now."
-    assert li_share.permalink.startswith("https://www.linkedin.com/feed/update/urn:li:")
+    assert li_share.permalink.startswith(f"{oauth_sandbox.url}/linkedin/www/feed/update/urn:li:")
     assert ig_share.permalink
     [post] = oauth_sandbox.linkedin_posts()
     assert post["commentary"] == "Proud of our bakers: the ovens are electric now."
