@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from advocacy.models import Membership, Organization
 from advocacy.networks import Network
@@ -50,6 +52,21 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 
 
+def query_params_text(params: Any, names: Sequence[str]) -> dict[str, str]:
+    """The named query parameters as text; ``ValidationError`` (one message per bad
+    parameter) when one holds a NUL character, which PostgreSQL refuses in any string.
+    Pages answer it with a 400 page, the API with a 400 in its error format."""
+    values, errors = {}, {}
+    for name in names:
+        value = params.get(name) or ""
+        if "\x00" in str(value):
+            errors[name] = [_("This contains a character that is not allowed.")]
+        values[name] = str(value)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
 @dataclass
 class ItemFilters:
     q: str = ""
@@ -63,21 +80,26 @@ class ItemFilters:
 
     @classmethod
     def from_params(cls, params: Any) -> ItemFilters:
+        """The filters of a page's or API list's query; ``ValidationError`` naming each
+        parameter that holds a NUL character (see ``query_params_text``)."""
+        text = query_params_text(
+            params, ("q", "category", "language", "kind", "status", "campaign_ready", "company")
+        )
         topic = params.get("topic") or None
         try:
             topic = int(topic) if topic else None
         except (TypeError, ValueError):
             topic = -1
-        company = params.get("company")
+        company = text["company"]
         return cls(
-            q=(params.get("q") or "").strip()[:200],
-            category=params.get("category") or "",
+            q=text["q"].strip()[:200],
+            category=text["category"],
             topic=topic,
-            language=params.get("language") or "",
-            kind=params.get("kind") or "",
-            status=params.get("status") or "",
-            campaign_ready=str(params.get("campaign_ready") or "").lower() in ("1", "true", "on"),
-            company=None if company in (None, "") else str(company).lower() in ("1", "true", "on"),
+            language=text["language"],
+            kind=text["kind"],
+            status=text["status"],
+            campaign_ready=text["campaign_ready"].lower() in ("1", "true", "on"),
+            company=None if company == "" else company.lower() in ("1", "true", "on"),
         )
 
     def apply(self, qs: QuerySet[ContentItem], *, now: datetime) -> QuerySet[ContentItem]:
