@@ -428,7 +428,9 @@ def library_page(
     page_size: int = 30,
     now: datetime | None = None,
 ) -> tuple[list[ContentItem], int | None]:
-    """Newest first, keyset on id; archived items only when asked for."""
+    """Newest first, keyset on id; archived items only when asked for. One query: the
+    library's table shows the items' own columns and who suggested them (no captions,
+    images or topics), so nothing is prefetched and the wide text columns stay behind."""
     now = now or timezone.now()
     qs = ContentItem.objects.for_org(organization)
     if not filters.status:
@@ -436,14 +438,15 @@ def library_page(
     qs = filters.apply(qs, now=now)
     if before_id:
         qs = qs.filter(pk__lt=before_id)
-    rows = list(
-        qs.select_related("created_by", "approved_by", "suggested_by__user").order_by("-id")[
-            : page_size + 1
-        ]
-    )
+    qs = qs.select_related("suggested_by__user").defer(*_LIBRARY_UNUSED)
+    rows = list(qs.order_by("-id")[: page_size + 1])
     more = len(rows) > page_size
-    rows = with_card_data(rows[:page_size])
+    rows = rows[:page_size]
     return rows, (rows[-1].pk if more and rows else None)
+
+
+#: Columns the library's table never shows.
+_LIBRARY_UNUSED = ("body", "preview_description", "search_text", "search_vector")
 
 
 def review_queue(*, membership: Membership, limit: int = 100) -> dict[str, list[Any]]:
