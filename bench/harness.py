@@ -4,7 +4,10 @@ with Django's test client, logged in as the tenant's admin.
 A scenario is one URL. For each: ``warmup`` requests, then ``requests`` measured ones;
 the table shows the median and 95th percentile wall time and the SQL queries per
 request, which must be the same for every request (a count that varies with the data is
-an N+1 in waiting). Rows whose route does not exist (yet) are listed as such.
+an N+1 in waiting). Rows whose route does not exist (yet) are listed as such. A row may
+name its floor (``Scenario.floor``: another row of the same run, measured even when
+``-k`` leaves it out); the table then prints the floor's median and the ratio. The
+machine's load average is printed before and after the run: the figures are wall times.
 
 Scenarios come from ``<app>/bench.py`` of every installed project app and from the
 modules of this package, each with ``def scenarios(ctx: BenchContext) -> list[Scenario]``.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import os
 import pkgutil
 import statistics
 import time
@@ -41,6 +45,11 @@ class Scenario:
     path: str  # may carry a query string
     expect_status: int = 200
     headers: dict[str, Any] = field(default_factory=dict)
+    floor: str = ""  # name of the row this one is compared with (its ratio is printed)
+
+
+#: The floor of the request rows: the cheapest authenticated API call of the same run.
+FLOOR_API_DETAIL = "org API detail"
 
 
 @dataclass
@@ -166,15 +175,20 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: se
 
 
 def results_table(results: Sequence[Result]) -> str:
+    """One line per row; rows naming a floor end with the floor's median and the ratio."""
     header = ("scenario", "requests", "median ms", "p95 ms", "SQL/request", "constant")
+    if any(r.scenario.floor for r in results):
+        header += ("floor ms", "ratio")
+    medians = {r.scenario.name: r.median_ms for r in results if r.timings_ms}
     rows = []
     for r in results:
+        floor = medians.get(r.scenario.floor)
+        versus = (f"{floor:.1f}", f"{r.median_ms / floor:.1f}x") if floor and r.timings_ms else ()
         if r.skipped or not r.timings_ms:
-            rows.append((r.scenario.name, str(r.requests), "-", "-", "-", r.problem))
-            continue
-        lo, hi = min(r.queries), max(r.queries)
-        rows.append(
-            (
+            row: tuple[str, ...] = (r.scenario.name, str(r.requests), "-", "-", "-", r.problem)
+        else:
+            lo, hi = min(r.queries), max(r.queries)
+            row = (
                 r.scenario.name,
                 str(r.requests),
                 f"{r.median_ms:.1f}",
@@ -182,8 +196,27 @@ def results_table(results: Sequence[Result]) -> str:
                 str(lo) if lo == hi else f"{lo}-{hi}",
                 ("yes" if r.queries_constant else "NO") + (f"; {r.problem}" if r.problem else ""),
             )
-        )
-    return text_table(header, rows, numeric={1, 2, 3, 4})
+        rows.append((*row, *versus, *[""] * (len(header) - len(row) - len(versus))))
+    return text_table(header, rows, numeric={1, 2, 3, 4, 6, 7})
+
+
+def load_average() -> str:
+    """The machine's 1, 5 and 15 minute load averages and its CPU count, for the record."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:  # not available on this platform
+        return "load average: unknown"
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
+def selected(scenarios: Sequence[Scenario], only: str) -> list[Scenario]:
+    """The scenarios whose name has ``only`` (all when empty), with the floors they name
+    (a ratio needs its floor measured in the same run), in their original order."""
+    if not only:
+        return list(scenarios)
+    chosen = {s.name for s in scenarios if only.lower() in s.name.lower()}
+    chosen |= {s.floor for s in scenarios if s.name in chosen and s.floor}
+    return [s for s in scenarios if s.name in chosen]
 
 
 def run(
@@ -238,19 +271,19 @@ def run(
     warmup = requests if warmup is None else warmup
     results: list[Result] = []
     broken: list[str] = []
+    every: list[Scenario] = []
     for source, provider in scenario_providers():
         try:
-            scenarios = provider(ctx)
+            every += provider(ctx)
         except Exception as exc:  # one app's broken rows must not hide everyone else's
             broken.append(f"FAILED {source}.scenarios(): {type(exc).__name__}: {exc}")
-            continue
-        for scenario in scenarios:
-            if only and only.lower() not in scenario.name.lower():
-                continue
-            results.append(measure(client, scenario, requests=requests, warmup=warmup))
+    started_load = load_average()
+    for scenario in selected(every, only):
+        results.append(measure(client, scenario, requests=requests, warmup=warmup))
     out.write(
         f"\n{len(results)} scenarios, {warmup} warm-up + {requests} measured requests each, "
-        f"as the admin of {slug!r} ({seeded.total:,} members):\n\n"
+        f"as the admin of {slug!r} ({seeded.total:,} members); {started_load} before, "
+        f"{load_average()} after:\n\n"
     )
     out.write(results_table(results) + "\n")
     missing = [r.scenario.name for r in results if r.skipped]

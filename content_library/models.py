@@ -234,17 +234,11 @@ class ContentItem(TenantModel):
             ),
         ]
         indexes = [
+            # The feed walks this in its order (selectors.feed_page): bounded work per page.
             models.Index(
-                fields=[
-                    "organization",
-                    "status",
-                    "language",
-                    "-is_pinned",
-                    "-priority",
-                    "-feed_at",
-                    "-id",
-                ],
-                name="contentitem_org_feed",
+                fields=["organization", "-is_pinned", "-priority", "-feed_at", "-id"],
+                name="contentitem_feed_order",
+                condition=models.Q(status="approved", feed_at__isnull=False),
             ),
             models.Index(
                 fields=["organization", "status", "-id"], name="contentitem_org_status_id"

@@ -9,7 +9,11 @@ prefetches (captions, images, topics), whatever the page size:
   when the item's translation group has no visible variant in that language, in the
   organization's default language;
 * order = pinned first, then not yet shared by me (``ItemShareMark``), then priority,
-  then newest (``feed_at``), then id; keyset cursor over exactly that tuple.
+  then newest (``feed_at``), then id; keyset cursor over exactly that tuple;
+* cost = bounded per page whatever the library's size: two keyset streams in one
+  UNION ALL ("not yet shared" walks the partial index ``contentitem_feed_order`` from
+  the cursor and checks visibility on the rows it walks; "shared" is bounded by the
+  member's own share marks), each limited to the page.
 """
 
 from __future__ import annotations
@@ -22,9 +26,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    BooleanField,
+    Exists,
+    Expression,
+    F,
+    Lookup,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from advocacy.models import Membership, Organization
 from advocacy.networks import Network
@@ -50,6 +68,21 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 
 
+def query_params_text(params: Any, names: Sequence[str]) -> dict[str, str]:
+    """The named query parameters as text; ``ValidationError`` (one message per bad
+    parameter) when one holds a NUL character, which PostgreSQL refuses in any string.
+    Pages answer it with a 400 page, the API with a 400 in its error format."""
+    values, errors = {}, {}
+    for name in names:
+        value = params.get(name) or ""
+        if "\x00" in str(value):
+            errors[name] = [_("This contains a character that is not allowed.")]
+        values[name] = str(value)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
 @dataclass
 class ItemFilters:
     q: str = ""
@@ -63,21 +96,26 @@ class ItemFilters:
 
     @classmethod
     def from_params(cls, params: Any) -> ItemFilters:
+        """The filters of a page's or API list's query; ``ValidationError`` naming each
+        parameter that holds a NUL character (see ``query_params_text``)."""
+        text = query_params_text(
+            params, ("q", "category", "language", "kind", "status", "campaign_ready", "company")
+        )
         topic = params.get("topic") or None
         try:
             topic = int(topic) if topic else None
         except (TypeError, ValueError):
             topic = -1
-        company = params.get("company")
+        company = text["company"]
         return cls(
-            q=(params.get("q") or "").strip()[:200],
-            category=params.get("category") or "",
+            q=text["q"].strip()[:200],
+            category=text["category"],
             topic=topic,
-            language=params.get("language") or "",
-            kind=params.get("kind") or "",
-            status=params.get("status") or "",
-            campaign_ready=str(params.get("campaign_ready") or "").lower() in ("1", "true", "on"),
-            company=None if company in (None, "") else str(company).lower() in ("1", "true", "on"),
+            language=text["language"],
+            kind=text["kind"],
+            status=text["status"],
+            campaign_ready=text["campaign_ready"].lower() in ("1", "true", "on"),
+            company=None if company == "" else company.lower() in ("1", "true", "on"),
         )
 
     def apply(self, qs: QuerySet[ContentItem], *, now: datetime) -> QuerySet[ContentItem]:
@@ -224,23 +262,72 @@ def decode_cursor(cursor: str | None) -> tuple[bool, bool, int, datetime, int] |
         raise ValueError("bad cursor") from exc
 
 
-def _after(position: tuple[bool, bool, int, datetime, int]) -> Q:
-    """Rows strictly after ``position`` in (pinned desc, shared asc, priority desc,
-    feed_at desc, id desc) order."""
-    pinned, shared, priority, feed_at, pk = position
-    same_pin = Q(is_pinned=pinned)
-    same_shared = same_pin & Q(shared_by_me=shared)
-    same_prio = same_shared & Q(priority=priority)
-    same_time = same_prio & Q(feed_at=feed_at)
-    q = Q(pk__in=[])
-    if pinned:
-        q |= Q(is_pinned=False)
-    if not shared:
-        q |= same_pin & Q(shared_by_me=True)
-    q |= same_shared & Q(priority__lt=priority)
-    q |= same_prio & Q(feed_at__lt=feed_at)
-    q |= same_time & Q(pk__lt=pk)
-    return q
+class RowBefore(Expression):
+    """``(col1, col2, …) < (v1, v2, …)``: a row comparison, which PostgreSQL turns into
+    one index bound (the expanded OR form would make it walk every earlier row)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, columns: Sequence[str], values: Sequence[Any]) -> None:
+        super().__init__()
+        self.columns: list[Any] = [F(c) for c in columns]
+        self.values: list[Any] = [Value(v) for v in values]
+
+    def get_source_expressions(self) -> list[Any]:
+        return [*self.columns, *self.values]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        n = len(self.columns)
+        self.columns, self.values = list(exprs[:n]), list(exprs[n:])
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        sides, params = [], []
+        for side in (self.columns, self.values):
+            parts = []
+            for expr in side:
+                sql, p = compiler.compile(expr)
+                parts.append(sql)
+                params.extend(p)
+            sides.append(", ".join(parts))
+        return f"({sides[0]}) < ({sides[1]})", params
+
+
+class InSubqueryArray(Lookup):
+    """``pk IN (subquery)`` that PostgreSQL runs as ``pk = ANY(ARRAY(subquery))``: the
+    subquery once, then one primary-key probe per value, so the cost is bounded by the
+    subquery's rows and the planner cannot turn it into a walk of a bigger index."""
+
+    lookup_name = "in_subquery_array"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+
+#: The feed's order: pinned first; then not yet shared by me before shared; then
+#: priority, newest, id. ``FEED_KEY`` is that order without the "shared" flag (all
+#: descending), which is the order of the index ``contentitem_feed_order``.
+FEED_KEY = ("is_pinned", "priority", "feed_at", "id")
+
+
+def _stream_bound(shared: bool, position: tuple[bool, bool, int, datetime, int]) -> Q | None:
+    """Rows of the "shared" (or "not yet shared") stream after ``position`` as a filter,
+    ``None`` when no row of that stream comes after it. Order of the four segments:
+    (pinned, not shared), (pinned, shared), (not pinned, not shared), (not pinned, shared)."""
+    pinned, was_shared, *rest = position
+    if shared == was_shared:
+        return Q(RowBefore(FEED_KEY, (pinned, *rest)))
+    if shared:  # position among the not yet shared: the shared of its pin group follow
+        return Q() if pinned else Q(is_pinned=False)
+    return Q(is_pinned=False) if pinned else None  # position among the shared
 
 
 def with_card_data(items: Sequence[ContentItem]) -> list[ContentItem]:
@@ -258,20 +345,41 @@ def feed_page(
     filters: ItemFilters | None = None,
     now: datetime | None = None,
 ) -> FeedPage:
+    """One page of the member's feed in one SQL query whose cost does not grow with the
+    library. Two keyset streams, each limited to the page: "not yet shared by me" walks
+    ``contentitem_feed_order`` (organization, then ``FEED_KEY``) from the cursor, checking
+    visibility and the share mark on the rows it walks; "shared by me" is bounded by the
+    member's own share marks. The page is the first ``page_size`` of their union in feed
+    order (each stream is in that order, so the union's head is the feed's head)."""
     now = now or timezone.now()
     page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     position = decode_cursor(cursor)
-    mine = ItemShareMark.objects.filter(item_id=OuterRef("pk"), membership_id=membership.pk)
-    qs = visible_items(membership=membership, now=now).annotate(shared_by_me=Exists(mine))
+    base = visible_items(membership=membership, now=now)
     if filters is not None:
         filters.status = ""
-        qs = filters.apply(qs, now=now)
-    if position is not None:
-        qs = qs.filter(_after(position))
-    qs = qs.select_related("suggested_by__user").order_by(
-        "-is_pinned", "shared_by_me", "-priority", "-feed_at", "-id"
+        base = filters.apply(base, now=now)
+    base = base.select_related("suggested_by__user").defer("search_text", "search_vector")
+    marks = ItemShareMark.objects.filter(
+        organization_id=membership.organization_id, membership_id=membership.pk
     )
-    rows = list(qs[: page_size + 1])
+    not_shared = ~Exists(marks.filter(item_id=OuterRef("pk")))
+    shared = InSubqueryArray(F("pk"), Subquery(marks.values("item_id")))
+    limit = page_size + 1
+    streams = []
+    for is_shared, condition in ((False, not_shared), (True, shared)):
+        bound = Q() if position is None else _stream_bound(is_shared, position)
+        if bound is None:
+            continue
+        qs = base.filter(condition).filter(bound)
+        qs = qs.annotate(shared_by_me=Value(is_shared)).order_by(*(f"-{c}" for c in FEED_KEY))
+        streams.append(qs[:limit])
+    if len(streams) == 2:
+        union = streams[0].union(streams[1], all=True)
+        rows = list(
+            union.order_by("-is_pinned", "shared_by_me", "-priority", "-feed_at", "-id")[:limit]
+        )
+    else:
+        rows = list(streams[0])
     has_more = len(rows) > page_size
     rows = with_card_data(rows[:page_size])
     return FeedPage(
@@ -320,7 +428,9 @@ def library_page(
     page_size: int = 30,
     now: datetime | None = None,
 ) -> tuple[list[ContentItem], int | None]:
-    """Newest first, keyset on id; archived items only when asked for."""
+    """Newest first, keyset on id; archived items only when asked for. One query: the
+    library's table shows the items' own columns and who suggested them (no captions,
+    images or topics), so nothing is prefetched and the wide text columns stay behind."""
     now = now or timezone.now()
     qs = ContentItem.objects.for_org(organization)
     if not filters.status:
@@ -328,14 +438,15 @@ def library_page(
     qs = filters.apply(qs, now=now)
     if before_id:
         qs = qs.filter(pk__lt=before_id)
-    rows = list(
-        qs.select_related("created_by", "approved_by", "suggested_by__user").order_by("-id")[
-            : page_size + 1
-        ]
-    )
+    qs = qs.select_related("suggested_by__user").defer(*_LIBRARY_UNUSED)
+    rows = list(qs.order_by("-id")[: page_size + 1])
     more = len(rows) > page_size
-    rows = with_card_data(rows[:page_size])
+    rows = rows[:page_size]
     return rows, (rows[-1].pk if more and rows else None)
+
+
+#: Columns the library's table never shows.
+_LIBRARY_UNUSED = ("body", "preview_description", "search_text", "search_vector")
 
 
 def review_queue(*, membership: Membership, limit: int = 100) -> dict[str, list[Any]]:

@@ -82,3 +82,23 @@ def test_an_unexpected_status_fails_the_row(world, client) -> None:
     assert result.problem.startswith("HTTP 404") and not result.ok
     ok = measure(client, Scenario("home", f"/o/{ctx.slug}/"), requests=3, warmup=1)
     assert ok.ok and ok.requests == 3 and len(set(ok.queries)) == 1
+
+
+def test_rows_print_their_floor_and_ratio_and_k_keeps_the_floor() -> None:
+    from bench.harness import FLOOR_API_DETAIL, Result, load_average, results_table, selected
+
+    floor = Scenario(FLOOR_API_DETAIL, "/api/")
+    feed = Scenario("feed page", "/feed/", floor=FLOOR_API_DETAIL)
+    other = Scenario("member list page", "/members/")
+    assert selected([floor, other, feed], "feed") == [floor, feed]
+    assert selected([floor, other, feed], "") == [floor, other, feed]
+    table = results_table(
+        [
+            Result(floor, 3, [2.0, 2.0, 2.0], [2, 2, 2]),
+            Result(feed, 3, [7.0, 7.0, 7.0], [5, 5, 5]),
+        ]
+    )
+    assert re.search(r"floor ms\s+ratio$", table.splitlines()[0])
+    assert re.search(r"^feed page\s+3\s+7\.0\s+7\.0\s+5\s+yes\s+2\.0\s+3\.5x$", table, re.M)
+    assert re.search(rf"^{FLOOR_API_DETAIL}\s+3\s+2\.0\s+2\.0\s+2\s+yes$", table, re.M)
+    assert re.fullmatch(r"load average [\d.]+ [\d.]+ [\d.]+ on \d+ CPUs", load_average())

@@ -100,7 +100,7 @@ class SuggestionViewSet(OrgScopedViewSet):
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
         qs = selectors.suggestions_for(membership=self.membership)
-        wanted = self.request.query_params.get("status")
+        wanted = selectors.query_params_text(self.request.query_params, ("status",))["status"]
         if self.action == "list" and wanted:
             qs = qs.filter(status=wanted)
         return qs

@@ -185,3 +185,71 @@ def test_visible_items_excludes_archived(world):
     item = approved(world, title="Gone")
     content_item_archive(actor=m(world.a, "manager"), item=item)
     assert not visible_items(membership=m(world.a, "employee")).exists()
+
+
+def _walk(membership, page_size, **kw):
+    seen, cursor = [], None
+    while True:
+        page = feed_page(membership=membership, cursor=cursor, page_size=page_size, **kw)
+        seen += [(i.pk, i.shared_by_me) for i in page.items]
+        if not page.next_cursor:
+            return seen
+        cursor = page.next_cursor
+
+
+def test_every_page_size_walks_the_feed_order_exactly(world):
+    """The two keyset streams (not yet shared, shared) give pinned first, then not yet
+    shared, then priority, newest, id, with ties on every key, at every page boundary."""
+    emp = m(world.a, "employee")
+    t0 = timezone.now()
+    shared_ids = set()
+    for n in range(26):
+        with time_machine.travel(t0 + timedelta(seconds=n % 3), tick=False):
+            item = approved(
+                world,
+                title=f"t{n}",
+                is_pinned=n % 7 == 0,
+                priority=n % 2,
+                category="recruiting" if n % 4 == 0 else "culture",
+            )
+        if n % 3 == 0:
+            item_share_mark_record(item=item, membership=emp)
+            shared_ids.add(item.pk)
+    expected = sorted(
+        visible_items(membership=emp),
+        key=lambda i: (
+            not i.is_pinned,
+            i.pk in shared_ids,
+            -i.priority,
+            -i.feed_at.timestamp(),
+            -i.pk,
+        ),
+    )
+    expected = [(i.pk, i.pk in shared_ids) for i in expected]
+    assert len(expected) == 26
+    for page_size in (1, 2, 3, 4, 5, 9, 26, 50):
+        assert _walk(emp, page_size) == expected, page_size
+    recruiting = set(
+        visible_items(membership=emp).filter(category="recruiting").values_list("pk", flat=True)
+    )
+    assert 0 < len(recruiting) < 26
+    filtered = _walk(emp, 2, filters=ItemFilters(category="recruiting"))
+    assert filtered == [row for row in expected if row[0] in recruiting]
+
+
+def test_feed_pages_after_the_first_keep_a_constant_query_count(world):
+    emp = m(world.a, "employee")
+    for n in range(12):
+        item = approved(world, title=f"q{n}", is_pinned=n == 0, captions=[("x", "c")])
+        if n % 2:
+            item_share_mark_record(item=item, membership=emp)
+    emp = type(emp).objects.select_related("organization").get(pk=emp.pk)
+    cursor, counts = None, []
+    for _ in range(4):
+        with CaptureQueriesContext(connection) as ctx:
+            page = feed_page(membership=emp, cursor=cursor, page_size=3)
+            for item in page.items:
+                list(item.captions.all()), list(item.images.all()), list(item.topics.all())
+        counts.append(len(ctx.captured_queries))
+        cursor = page.next_cursor
+    assert counts == [4, 4, 4, 4]  # one feed query + captions, images, topics

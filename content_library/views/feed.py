@@ -17,7 +17,7 @@ from .. import selectors
 from ..forms import ReturnForm
 from ..models import ContentItem
 from ..services.library_settings import library_settings_for
-from .base import filter_context, int_param
+from .base import filter_context, filter_refused_message, filters_from_request, int_param
 
 
 def _cards(items: list[ContentItem]) -> list[dict[str, Any]]:
@@ -40,7 +40,9 @@ class FeedView(OrgPageView):
     capability = Capability.VIEW_FEED
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        filters = selectors.ItemFilters.from_params(request.GET)
+        filters, valid = filters_from_request(request)
+        if not valid and request.headers.get("HX-Request"):
+            return HttpResponse(filter_refused_message(), status=400, content_type="text/plain")
         try:
             page = selectors.feed_page(
                 membership=self.membership,
@@ -52,7 +54,7 @@ class FeedView(OrgPageView):
             page = selectors.feed_page(membership=self.membership, filters=filters)
         next_url = None
         if page.next_cursor:
-            params = {k: v for k, v in request.GET.items() if k != "cursor" and v}
+            params = {k: v for k, v in request.GET.items() if k != "cursor" and v and valid}
             params["cursor"] = page.next_cursor
             next_url = f"{request.path}?{urlencode(params)}"
         ctx = self.get_context_data(
@@ -62,7 +64,7 @@ class FeedView(OrgPageView):
         )
         if request.headers.get("HX-Request"):
             return render(request, "content_library/_feed_cards.html", ctx)
-        return render(request, "content_library/feed.html", ctx)
+        return render(request, "content_library/feed.html", ctx, status=200 if valid else 400)
 
 
 class ItemDetailView(OrgPageView):

@@ -23,14 +23,14 @@ from ..forms import (
 from ..models import Topic
 from ..services.library_settings import library_settings_for, library_settings_update
 from ..services.topics import topic_create, topic_delete
-from .base import add_form_errors, filter_context, int_param
+from .base import add_form_errors, filter_context, filters_from_request, int_param
 
 
 class LibraryView(OrgPageView):
     capability = Capability.MANAGE_CONTENT
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        filters = selectors.ItemFilters.from_params(request.GET)
+        filters, valid = filters_from_request(request)
         items, next_before = selectors.library_page(
             organization=self.organization,
             filters=filters,
@@ -38,7 +38,7 @@ class LibraryView(OrgPageView):
         )
         next_url = None
         if next_before:
-            params = {k: v for k, v in request.GET.items() if k != "before" and v}
+            params = {k: v for k, v in request.GET.items() if k != "before" and v and valid}
             params["before"] = next_before
             next_url = f"{request.path}?{urlencode(params)}"
         lib_settings = library_settings_for(self.organization)
@@ -54,7 +54,7 @@ class LibraryView(OrgPageView):
             can_approve=self.can(Capability.APPROVE_CONTENT),
             **filter_context(self.organization, filters),
         )
-        return render(request, "content_library/library.html", ctx)
+        return render(request, "content_library/library.html", ctx, status=200 if valid else 400)
 
 
 class LibrarySettingsView(OrgPageView):
