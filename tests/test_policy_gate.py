@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from social.services.share_checks import share_policy_check
 
 from guidelines import selectors, services
 from guidelines.models import DocumentKind
+from social.services.share_checks import share_policy_check
 
 
 @pytest.fixture
