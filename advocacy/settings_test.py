@@ -19,3 +19,8 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # Rate limits are tested explicitly; elsewhere they would make tests order-dependent.
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS}  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # The embedded default: a file, not shared-cache memory, so that a real worker thread and
+    # the test wait for each other's write locks (busy timeout) instead of failing at once.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30  # noqa: F405
