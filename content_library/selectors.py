@@ -18,9 +18,6 @@ prefetches (captions, images, topics), whatever the page size:
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -41,9 +38,9 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from advocacy.keyset import KeysetPage, cursor_decode, cursor_encode, keyset_page
 from advocacy.models import Membership, Organization
 from advocacy.networks import Network
 from advocacy.permissions import Capability, has_capability
@@ -234,32 +231,25 @@ class FeedPage:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+#: The types of a feed cursor's position: (pinned, shared by me, priority, feed_at, id).
+FEED_CURSOR_KINDS = (bool, bool, int, datetime, int)
+
+
 def _encode_cursor(item: ContentItem) -> str:
-    raw = json.dumps(
-        [item.is_pinned, bool(item.shared_by_me), item.priority, item.feed_at.isoformat(), item.pk]
+    return cursor_encode(
+        [item.is_pinned, bool(item.shared_by_me), item.priority, item.feed_at, item.pk]
     )
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str | None) -> tuple[bool, bool, int, datetime, int] | None:
-    """The keyset position, or None for the first page; ValueError on garbage."""
+    """The keyset position, or None for the first page; ``InvalidCursor`` (a
+    ``ValueError``) on a cursor the feed did not give out. The feed cannot page through
+    ``keyset_page`` (its page is the head of a UNION of two streams, bounded by a row
+    comparison), but its cursor is encoded and decoded by the one codec."""
     if not cursor:
         return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        pinned, shared, priority, feed_at, pk = json.loads(raw)
-        when = parse_datetime(feed_at)
-        if (
-            when is None
-            or not isinstance(pinned, bool)
-            or not isinstance(shared, bool)
-            or not isinstance(priority, int)
-            or not isinstance(pk, int)
-        ):
-            raise ValueError("bad cursor")
-        return pinned, shared, priority, when, pk
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise ValueError("bad cursor") from exc
+    pinned, shared, priority, when, pk = cursor_decode(cursor, FEED_CURSOR_KINDS)
+    return pinned, shared, priority, when, pk
 
 
 class RowBefore(Expression):
@@ -424,11 +414,12 @@ def library_page(
     *,
     organization: Organization,
     filters: ItemFilters,
-    before_id: int | None = None,
+    cursor: str | None = None,
     page_size: int = 30,
     now: datetime | None = None,
-) -> tuple[list[ContentItem], int | None]:
-    """Newest first, keyset on id; archived items only when asked for. One query: the
+) -> KeysetPage:
+    """Newest first, keyset on id (``advocacy.keyset``; a stale cursor starts from the
+    top); archived items only when asked for. One query: the
     library's table shows the items' own columns and who suggested them (no captions,
     images or topics), so nothing is prefetched and the wide text columns stay behind."""
     now = now or timezone.now()
@@ -436,13 +427,8 @@ def library_page(
     if not filters.status:
         qs = qs.exclude(status=Status.ARCHIVED)
     qs = filters.apply(qs, now=now)
-    if before_id:
-        qs = qs.filter(pk__lt=before_id)
     qs = qs.select_related("suggested_by__user").defer(*_LIBRARY_UNUSED)
-    rows = list(qs.order_by("-id")[: page_size + 1])
-    more = len(rows) > page_size
-    rows = rows[:page_size]
-    return rows, (rows[-1].pk if more and rows else None)
+    return keyset_page(qs, order=("-id",), cursor=cursor, size=page_size, on_invalid="first")
 
 
 #: Columns the library's table never shows.

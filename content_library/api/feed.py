@@ -11,6 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from advocacy.api.base import OrgScopedViewSet
+from advocacy.api.pagination import INVALID_CURSOR
+from advocacy.keyset import InvalidCursor
 from advocacy.permissions import Capability
 
 from .. import selectors
@@ -64,8 +66,8 @@ class FeedViewSet(OrgScopedViewSet):
                 page_size=page_size,
                 filters=selectors.ItemFilters.from_params(request.query_params),
             )
-        except ValueError as exc:
-            raise DRFValidationError({"cursor": ["Invalid cursor."]}) from exc
+        except InvalidCursor as exc:
+            raise DRFValidationError({"cursor": [INVALID_CURSOR]}) from exc
         next_url = None
         if page.next_cursor:
             params = request.query_params.copy()

@@ -1,4 +1,4 @@
-"""What the library pages share: form errors from services, the filter bar, integer query parameters."""
+"""What the library pages share: the filter bar, integer query parameters."""
 
 from __future__ import annotations
 
@@ -16,17 +16,6 @@ from ..models import (
     Status,
     Topic,
 )
-
-
-def add_form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        for e in exc.messages:
-            form.add_error(None, e)
 
 
 def filter_context(organization: Any, filters: selectors.ItemFilters) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 
+from advocacy.keyset import InvalidCursor
 from advocacy.networks import Network
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
@@ -50,7 +51,7 @@ class FeedView(OrgPageView):
                 page_size=int_param(request.GET.get("page_size"), selectors.DEFAULT_PAGE_SIZE),
                 filters=filters,
             )
-        except ValueError:
+        except InvalidCursor:  # a stale link: the first page
             page = selectors.feed_page(membership=self.membership, filters=filters)
         next_url = None
         if page.next_cursor:

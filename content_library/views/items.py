@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from advocacy.forms.service_errors import form_add_service_errors
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
@@ -23,7 +24,6 @@ from ..services.items import (
     content_item_create,
     content_item_update,
 )
-from .base import add_form_errors
 
 
 class ItemCreateView(OrgPageView):
@@ -75,7 +75,7 @@ class ItemCreateView(OrgPageView):
                     **form.service_kwargs(),
                 )
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("Draft saved."))
                 return redirect("content_item", org_slug=self.organization.slug, item_id=item.pk)
@@ -122,7 +122,7 @@ class ItemEditView(OrgPageView):
                     **kwargs_,
                 )
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 if item.status == Status.IN_REVIEW:
                     messages.success(request, _("Saved. The item is in review."))

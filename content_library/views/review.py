@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from advocacy.forms.service_errors import service_error_messages
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
@@ -91,7 +92,7 @@ class ItemActionView(OrgPageView):
             try:
                 fn()
             except ValidationError as exc:
-                for msg in exc.messages:
+                for msg in service_error_messages(exc):
                     messages.error(request, msg)
             except PermissionDenied as exc:
                 messages.error(request, str(exc) or _("Your role does not allow this."))

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from advocacy.forms.service_errors import form_add_service_errors
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
@@ -22,7 +23,6 @@ from ..services.sources import (
     feed_source_request_import,
     feed_source_update,
 )
-from .base import add_form_errors
 
 
 class SourcesView(OrgPageView):
@@ -48,7 +48,7 @@ class SourcesView(OrgPageView):
             try:
                 feed_source_create(actor=self.membership, **form.cleaned_data)
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("Source added. New entries arrive as drafts."))
                 return redirect("content_sources", org_slug=self.organization.slug)
@@ -91,7 +91,7 @@ class SourceDetailView(OrgPageView):
             try:
                 feed_source_update(actor=self.membership, source=source, **form.cleaned_data)
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("content_sources", org_slug=slug)

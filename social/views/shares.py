@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from advocacy.forms.service_errors import service_error_messages
 from advocacy.permissions import Capability
+from advocacy.redirects import next_url_or
 from advocacy.tenancy import OrgPageView
 from content_library import selectors as content_selectors
 from content_library.models import ContentItem
@@ -40,12 +41,6 @@ def _int(value: Any, default: int) -> int:
 
 def _is_htmx(request: HttpRequest) -> bool:
     return bool(request.headers.get("HX-Request"))
-
-
-def _error_messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "message_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
 
 
 class ComposeView(OrgPageView):
@@ -127,7 +122,7 @@ class ComposeView(OrgPageView):
                     scheduled_at=form.cleaned_data["scheduled_at"],
                 )
             except ValidationError as exc:
-                errors = _error_messages(exc)
+                errors = service_error_messages(exc)
             else:
                 history = sel.item_share_history(membership=self.membership, item=item)
                 ctx = self.get_context_data(
@@ -205,7 +200,7 @@ class ItemShareHistoryView(OrgPageView):
 
 
 class SharesMineView(OrgPageView):
-    """My shares: newest first, keyset-paginated (``?before=<id>``), optional state filter."""
+    """My shares: newest first, keyset-paginated (``?cursor=``), optional state filter."""
 
     capability = Capability.SHARE_CONTENT
 
@@ -215,20 +210,20 @@ class SharesMineView(OrgPageView):
             state = ""
         page = sel.shares_page(
             membership=self.membership,
-            before_id=_int(request.GET.get("before"), 0) or None,
+            cursor=request.GET.get("cursor"),
             state=state,
         )
         next_url = None
-        if page.next_before:
-            params = {"before": page.next_before, **({"state": state} if state else {})}
+        if page.next_cursor:
+            params = {"cursor": page.next_cursor, **({"state": state} if state else {})}
             next_url = f"{request.path}?{urlencode(params)}"
         ctx = self.get_context_data(
-            rows=[_share_row(s) for s in page.shares],
+            rows=[_share_row(s) for s in page.items],
             next_url=next_url,
             state=state,
             states=ShareState.choices,
         )
-        if _is_htmx(request) and request.GET.get("before"):
+        if _is_htmx(request) and request.GET.get("cursor"):
             return render(request, "social/shares/_rows.html", ctx)
         return render(request, "social/shares/mine.html", ctx)
 
@@ -293,11 +288,15 @@ class ShareActionView(OrgPageView):
                 services.share_dialog_confirm(membership=self.membership, share=share)
                 messages.success(request, _("Thank you: your share is recorded."))
         except ValidationError as exc:
-            for message in _error_messages(exc):
+            for message in service_error_messages(exc):
                 messages.error(request, message)
-        next_url = request.POST.get("next", "")
-        if next_url and url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return HttpResponseRedirect(next_url)
-        return redirect("share_detail", org_slug=self.organization.slug, share_id=share.pk)
+        return HttpResponseRedirect(
+            next_url_or(
+                request,
+                request.POST.get("next"),
+                reverse(
+                    "share_detail",
+                    kwargs={"org_slug": self.organization.slug, "share_id": share.pk},
+                ),
+            )
+        )
