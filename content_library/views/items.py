@@ -14,12 +14,12 @@ from advocacy.forms.service_errors import form_add_service_errors
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
-from .. import selectors
 from ..forms import ContentItemForm
 from ..models import (
     ContentItem,
     Status,
 )
+from ..selectors.library import audience_of
 from ..services.items import (
     content_item_create,
     content_item_update,
@@ -46,7 +46,7 @@ class ItemCreateView(OrgPageView):
             "priority": 0,
         }
         if source is not None:
-            initial = ContentItemForm.initial_for(source, selectors.audience_of(source))
+            initial = ContentItemForm.initial_for(source, audience_of(source))
             initial["language"] = ""
         form = ContentItemForm(organization=self.organization, initial=initial)
         return self._render(request, form, source)
@@ -92,7 +92,7 @@ class ItemEditView(OrgPageView):
         form = ContentItemForm(
             organization=self.organization,
             item=item,
-            initial=ContentItemForm.initial_for(item, selectors.audience_of(item)),
+            initial=ContentItemForm.initial_for(item, audience_of(item)),
         )
         return self._render(request, form, item)
 

@@ -16,12 +16,12 @@ from advocacy.forms.service_errors import form_add_service_errors
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
-from .. import selectors
 from ..forms import (
     LibrarySettingsForm,
     TopicForm,
 )
 from ..models import Topic
+from ..selectors.library import library_page
 from ..services.library_settings import library_settings_for, library_settings_update
 from ..services.topics import topic_create, topic_delete
 from .base import filter_context, filters_from_request
@@ -32,7 +32,7 @@ class LibraryView(OrgPageView):
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         filters, valid = filters_from_request(request)
-        page = selectors.library_page(
+        page = library_page(
             organization=self.organization,
             filters=filters,
             cursor=request.GET.get("cursor"),

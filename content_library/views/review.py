@@ -14,8 +14,8 @@ from advocacy.forms.service_errors import service_error_messages
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
-from .. import selectors
 from ..models import ContentItem
+from ..selectors.review import item_author_id, review_queue
 from ..services.items import content_item_set_pin
 from ..services.library_settings import library_settings_for
 from ..services.previews import content_item_request_preview
@@ -108,9 +108,9 @@ class ReviewQueueView(OrgPageView):
     capability = Capability.MANAGE_CONTENT
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        queue = selectors.review_queue(membership=self.membership)
+        queue = review_queue(membership=self.membership)
         for item in queue["items"]:
-            item.is_mine = selectors.item_author_id(item) == self.membership.user_id
+            item.is_mine = item_author_id(item) == self.membership.user_id
         return render(
             request,
             "content_library/review_queue.html",

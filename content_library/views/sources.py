@@ -14,9 +14,9 @@ from advocacy.forms.service_errors import form_add_service_errors
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
-from .. import selectors
 from ..forms import FeedSourceForm
 from ..models import FeedSource
+from ..selectors.sources import feed_sources
 from ..services.sources import (
     feed_source_create,
     feed_source_delete,
@@ -32,9 +32,7 @@ class SourcesView(OrgPageView):
         return render(
             request,
             "content_library/sources.html",
-            self.get_context_data(
-                form=form, sources=selectors.feed_sources(organization=self.organization)
-            ),
+            self.get_context_data(form=form, sources=feed_sources(organization=self.organization)),
         )
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:

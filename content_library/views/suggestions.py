@@ -16,7 +16,6 @@ from advocacy.networks import Network
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
-from .. import selectors
 from ..forms import (
     DeclineForm,
     SuggestionAcceptForm,
@@ -26,6 +25,7 @@ from ..models import (
     Category,
     ContentSuggestion,
 )
+from ..selectors.review import suggestions_of_member
 from ..services.suggestions import suggestion_accept, suggestion_decline, suggestion_submit
 
 
@@ -38,7 +38,7 @@ class SuggestView(OrgPageView):
             "content_library/suggest.html",
             self.get_context_data(
                 form=form,
-                mine=selectors.suggestions_of_member(membership=self.membership),
+                mine=suggestions_of_member(membership=self.membership),
             ),
         )
 

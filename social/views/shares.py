@@ -18,8 +18,9 @@ from advocacy.forms.service_errors import service_error_messages
 from advocacy.permissions import Capability
 from advocacy.redirects import next_url_or
 from advocacy.tenancy import OrgPageView
-from content_library import selectors as content_selectors
 from content_library.models import ContentItem
+from content_library.selectors.feed import card_image_url
+from content_library.selectors.visibility import item_visible_to, items_for_member
 
 from ..forms.shares import ComposeForm, caption_field_name
 from ..models import IN_FLIGHT_STATES, Share, ShareMethod, ShareState
@@ -51,9 +52,7 @@ class ComposeView(OrgPageView):
     pk_url_kwarg = "item_id"
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
-        return content_selectors.items_for_member(membership=self.membership).prefetch_related(
-            "captions", "images"
-        )
+        return items_for_member(membership=self.membership).prefetch_related("captions", "images")
 
     def _context(self, item: ContentItem, form: ComposeForm | None, **extra: Any) -> dict:
         from guidelines.selectors import policy_acknowledgement_required
@@ -82,10 +81,10 @@ class ComposeView(OrgPageView):
             form=form,
             rows=rows,
             any_available=any(t.available for t in form.targets),
-            image=content_selectors.card_image_url(item),
+            image=card_image_url(item),
             policy_pending=policy_acknowledgement_required(membership=self.membership),
             item_url=item_url,
-            in_feed=content_selectors.item_visible_to(membership=self.membership, item=item),
+            in_feed=item_visible_to(membership=self.membership, item=item),
             has_accounts=any(t.account is not None for t in form.targets),
             suggested_time=compose.suggested_share_time(membership=self.membership),
             zone=compose.organization_zone(self.organization),
@@ -186,7 +185,7 @@ class ItemShareHistoryView(OrgPageView):
     pk_url_kwarg = "item_id"
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
-        return content_selectors.items_for_member(membership=self.membership)
+        return items_for_member(membership=self.membership)
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         item = self.get_object()
