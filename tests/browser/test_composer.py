@@ -25,8 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _rule(world, kind: str, pattern: str, severity: str) -> None:
     guidelines_services.guideline_rule_create(
-        organization=world.a.org,
-        actor=world.a.admin,
+        actor=world.a.members["admin"],
         kind=kind,
         networks=[],
         pattern=pattern,
