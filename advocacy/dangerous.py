@@ -5,7 +5,9 @@ Tenant rows are reached inside one organization (``advocacy.tenancy``: the page 
 bases, ``access_by_id``, ``Model.objects.for_org``). Periodic sweeps need to find work in
 every organization at once; each such query is a function named ``dangerously_*``,
 defined here or registered here with ``@dangerously``, so that a reviewer finds every
-cross-tenant query in one list (``CROSS_TENANT_QUERIES``). A sweep uses it only to find
+cross-tenant query in one list (``CROSS_TENANT_QUERIES``, filled at import; the apps'
+sweeps are listed in ``CROSS_TENANT_SWEEPS`` below so that the list is complete without
+importing anything). A sweep uses it only to find
 ids, then handles each organization through the ordinary scoped services
 (tasks take ids, re-load with the organization, and do nothing when the pair does not
 match). ``tests/test_dangerous.py`` fails on a ``dangerously_*`` function that is not
@@ -60,19 +62,17 @@ def dangerously_organizations_with_invitations_past_expiry(
     return Organization.objects.filter(pk__in=due, is_active=True).values_list("pk", flat=True)
 
 
-#: Periodic sweeps of other apps that cross tenants today but do not carry the name yet
-#: (their apps are being restructured; rename them to ``dangerously_*`` and register them
-#: with ``@dangerously`` when they move). ``module.function`` -> what it finds.
-CROSS_TENANT_QUERIES_TO_RENAME: dict[str, str] = {
-    "content_library.selectors.sources_due": "feed sources of every organization due an import",
-    "social.services.publishing.publish_due_scheduled": (
-        "scheduled, queued and unknown-outcome shares of every organization (via _api_shares)"
-    ),
-    "social.services.metrics._due_shares": "published shares of every organization due a metrics pull",
-    "social.services.clicks.clicks_drain": (
-        "tracked links and click events of every organization, by code, while draining"
-    ),
-}
+#: Every cross-tenant query of the project, by ``module.function`` (each is defined with
+#: ``@dangerously``; ``tests/test_dangerous.py`` checks this list against the code both ways).
+CROSS_TENANT_SWEEPS: tuple[str, ...] = (
+    "advocacy.dangerous.dangerously_organizations_with_invitations_past_expiry",
+    "content_library.selectors.sources.dangerously_sources_due",
+    "social.services.publishing.dangerously_api_shares",
+    "social.services.metrics.dangerously_metrics_due_shares",
+    "social.services.clicks.dangerously_links_of_clicks",
+    "social.services.clicks.dangerously_click_events_stored",
+    "social.services.clicks.dangerously_uncounted_clicks",
+)
 
 #: Cache keys without an organization, and why that is safe.
 GLOBAL_CACHE_KEYS: dict[str, str] = {

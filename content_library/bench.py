@@ -136,7 +136,7 @@ def seed_scale_content(organization: Organization, items: int = 20000, batch: in
 
 def _second_feed_page(organization: Organization, page_size: int) -> str:
     """The cursor of the admin's second feed page (what infinite scroll asks for next)."""
-    from .selectors import feed_page
+    from .selectors.feed import feed_page
 
     admin = Membership.objects.for_org(organization).filter(role="admin").order_by("id").first()
     if admin is None:

@@ -54,10 +54,12 @@ def feed_source_import(source_id: int, organization_id: int) -> int:
 @shared_task(name="content_library.tasks.feed_sources_import_due")
 def feed_sources_import_due() -> int:
     """Periodic: enqueue an import for every active source not fetched recently."""
-    from .selectors import sources_due
+    from .selectors.sources import dangerously_sources_due
 
     n = 0
-    for source_id, org_id in sources_due().values_list("pk", "organization_id").iterator():
+    for source_id, org_id in (
+        dangerously_sources_due().values_list("pk", "organization_id").iterator()
+    ):
         feed_source_import.delay(source_id, org_id)
         n += 1
     return n

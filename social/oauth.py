@@ -32,10 +32,10 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from advocacy.networks import Network
+from advocacy.redirects import next_url_or
 
 from .connectors.base import Profile, TokenSet
 from .models import AccountKind
@@ -64,12 +64,7 @@ def network_label(network: str) -> str:
 
 
 def _next_url(request: HttpRequest, state: dict[str, Any] | None) -> str:
-    url = (state or {}).get("next") or ""
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return reverse("home")
+    return next_url_or(request, (state or {}).get("next"), reverse("home"))
 
 
 def _finish(request: HttpRequest, url: str, level: int, message: str) -> ImmediateHttpResponse:

@@ -30,21 +30,45 @@ def _defined_dangerously_functions() -> set[str]:
     return found
 
 
-def test_every_dangerously_function_is_listed_in_one_place():
-    for module in {name.rsplit(".", 1)[0] for name in _defined_dangerously_functions()}:
+def _import_all(names):
+    for module in {name.rsplit(".", 1)[0] for name in names}:
         importlib.import_module(module)  # registration happens at import
-    unlisted = _defined_dangerously_functions() - set(dangerous.CROSS_TENANT_QUERIES)
-    assert not unlisted, (
-        f"{sorted(unlisted)} cross tenants but are not registered with "
+
+
+def test_every_dangerously_function_is_registered_and_listed_in_one_place():
+    defined = _defined_dangerously_functions()
+    _import_all(defined)
+    unregistered = defined - set(dangerous.CROSS_TENANT_QUERIES)
+    assert not unregistered, (
+        f"{sorted(unregistered)} cross tenants but are not registered with "
         "@advocacy.dangerous.dangerously(why)"
+    )
+    unlisted = defined - set(dangerous.CROSS_TENANT_SWEEPS)
+    assert not unlisted, (
+        f"{sorted(unlisted)} are missing from advocacy.dangerous.CROSS_TENANT_SWEEPS"
     )
     assert all(why for why in dangerous.CROSS_TENANT_QUERIES.values())
 
 
-def test_the_listed_sweeps_to_rename_exist():
-    for dotted in dangerous.CROSS_TENANT_QUERIES_TO_RENAME:
+def test_every_listed_cross_tenant_query_exists_and_is_registered():
+    _import_all(dangerous.CROSS_TENANT_SWEEPS)
+    for dotted in dangerous.CROSS_TENANT_SWEEPS:
         module, name = dotted.rsplit(".", 1)
-        assert hasattr(importlib.import_module(module), name), dotted
+        assert name.startswith("dangerously_"), dotted
+        assert hasattr(importlib.import_module(module), name), f"{dotted} is listed but missing"
+        assert dotted in dangerous.CROSS_TENANT_QUERIES, f"{dotted} is listed but not registered"
+    assert not hasattr(dangerous, "CROSS_TENANT_QUERIES_TO_RENAME"), "every sweep carries the name"
+
+
+def test_the_sweeps_use_the_named_queries():
+    """The periodic sweeps that cross tenants are the ones listed (found by name)."""
+    for dotted in (
+        "content_library.selectors.sources.dangerously_sources_due",
+        "social.services.publishing.dangerously_api_shares",
+        "social.services.metrics.dangerously_metrics_due_shares",
+        "social.services.clicks.dangerously_uncounted_clicks",
+    ):
+        assert dotted in dangerous.CROSS_TENANT_SWEEPS
 
 
 def test_registration_refuses_a_name_without_the_prefix():

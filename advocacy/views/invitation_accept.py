@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..forms.invitations import InvitationSignupForm
+from ..forms.service_errors import form_add_service_errors
 from ..models import User
 from ..selectors import invitation_by_token
 from ..services import invitation_acceptance as services
@@ -91,7 +92,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            form_add_service_errors(form, exc)
         else:
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
             request.session.pop("invitation_token", None)

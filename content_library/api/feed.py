@@ -11,10 +11,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from advocacy.api.base import OrgScopedViewSet
+from advocacy.api.pagination import INVALID_CURSOR
+from advocacy.keyset import InvalidCursor
 from advocacy.permissions import Capability
 
-from .. import selectors
 from ..models import ContentItem
+from ..selectors.feed import DEFAULT_PAGE_SIZE, colleagues_shared, feed_page
+from ..selectors.filters import ItemFilters
 from .items import ITEM_FILTER_PARAMS, ContentItemSerializer
 
 
@@ -27,7 +30,7 @@ class FeedCardSerializer(ContentItemSerializer):
         read_only_fields = fields
 
     def get_colleagues_shared(self, obj: ContentItem) -> int:
-        return selectors.colleagues_shared(obj)
+        return colleagues_shared(obj)
 
 
 class FeedPageSerializer(serializers.Serializer):
@@ -54,18 +57,18 @@ class FeedViewSet(OrgScopedViewSet):
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
-            page_size = int(request.query_params.get("page_size") or selectors.DEFAULT_PAGE_SIZE)
+            page_size = int(request.query_params.get("page_size") or DEFAULT_PAGE_SIZE)
         except ValueError as exc:
             raise DRFValidationError({"page_size": ["A whole number."]}) from exc
         try:
-            page = selectors.feed_page(
+            page = feed_page(
                 membership=self.membership,
                 cursor=request.query_params.get("cursor"),
                 page_size=page_size,
-                filters=selectors.ItemFilters.from_params(request.query_params),
+                filters=ItemFilters.from_params(request.query_params),
             )
-        except ValueError as exc:
-            raise DRFValidationError({"cursor": ["Invalid cursor."]}) from exc
+        except InvalidCursor as exc:
+            raise DRFValidationError({"cursor": [INVALID_CURSOR]}) from exc
         next_url = None
         if page.next_cursor:
             params = request.query_params.copy()

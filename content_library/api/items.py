@@ -19,13 +19,15 @@ from advocacy.models import Role
 from advocacy.networks import Network
 from advocacy.permissions import Capability, has_capability
 
-from .. import selectors
 from ..models import (
     Category,
     ContentItem,
     Kind,
     Topic,
 )
+from ..selectors.feed import item_networks
+from ..selectors.filters import ItemFilters
+from ..selectors.visibility import items_for_member
 from ..services.item_parts import CaptionInput
 from ..services.items import (
     content_item_create,
@@ -120,7 +122,7 @@ class ContentItemSerializer(serializers.ModelSerializer):
         return str(obj.suggested_by.user) if obj.suggested_by_id else None
 
     def get_networks(self, obj: ContentItem) -> list[str]:
-        return selectors.item_networks(obj)
+        return item_networks(obj)
 
 
 class ContentItemWriteSerializer(serializers.Serializer):
@@ -203,9 +205,9 @@ class ContentItemViewSet(OrgScopedViewSet):
     }
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
-        qs = selectors.items_for_member(membership=self.membership)
+        qs = items_for_member(membership=self.membership)
         if self.action == "list":
-            filters = selectors.ItemFilters.from_params(self.request.query_params)
+            filters = ItemFilters.from_params(self.request.query_params)
             if not self.membership or not self.can_manage():
                 filters.status = ""
             elif not filters.status:

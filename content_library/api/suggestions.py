@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from advocacy.api.base import OrgScopedViewSet
 from advocacy.permissions import Capability
 
-from .. import selectors
 from ..models import (
     Category,
     ContentItem,
@@ -23,6 +22,8 @@ from ..models import (
     Kind,
     SuggestionKind,
 )
+from ..selectors.filters import query_params_text
+from ..selectors.review import suggestions_for
 from ..services.item_parts import CaptionInput
 from ..services.suggestions import suggestion_accept, suggestion_decline, suggestion_submit
 from ..validators import inspect_image
@@ -99,8 +100,8 @@ class SuggestionViewSet(OrgScopedViewSet):
     }
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
-        qs = selectors.suggestions_for(membership=self.membership)
-        wanted = selectors.query_params_text(self.request.query_params, ("status",))["status"]
+        qs = suggestions_for(membership=self.membership)
+        wanted = query_params_text(self.request.query_params, ("status",))["status"]
         if self.action == "list" and wanted:
             qs = qs.filter(status=wanted)
         return qs

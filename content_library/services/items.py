@@ -26,7 +26,7 @@ from ..models import (
     Topic,
     url_digest,
 )
-from ..selectors import audience_of
+from ..selectors.library import audience_of
 from .base import audit_record, require, revision_record
 from .item_parts import (
     CaptionInput,

@@ -22,7 +22,8 @@ from advocacy.networks import Network
 from advocacy.permissions import Capability
 
 from ..models import ContentImage, ContentItem, ContentItemApproval, Kind, Status
-from ..selectors import caption_findings, item_author_id
+from ..selectors.library import caption_findings
+from ..selectors.review import item_author_id
 from .base import audit_record, require, revision_record
 from .library_settings import library_settings_for
 

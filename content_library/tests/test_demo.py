@@ -3,7 +3,7 @@ from __future__ import annotations
 from advocacy.models import Role
 from content_library import demo
 from content_library.models import ContentItem, ContentSuggestion, FeedSource, Kind, Status
-from content_library.selectors import feed_page
+from content_library.selectors.feed import feed_page
 
 
 class Members:

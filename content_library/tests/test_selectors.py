@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from content_library.models import Kind
-from content_library.selectors import ItemFilters, feed_page, visible_items
+from content_library.selectors.feed import feed_page
+from content_library.selectors.filters import ItemFilters
+from content_library.selectors.visibility import visible_items
 from content_library.services.items import content_item_create
 from content_library.services.review import content_item_approve, content_item_archive
 from content_library.services.share_marks import item_share_mark_record

@@ -1,4 +1,4 @@
-"""What the library pages share: form errors from services, the filter bar, integer query parameters."""
+"""What the library pages share: the filter bar, integer query parameters."""
 
 from __future__ import annotations
 
@@ -9,27 +9,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from .. import selectors
 from ..models import (
     Category,
     Kind,
     Status,
     Topic,
 )
+from ..selectors.filters import ItemFilters
 
 
-def add_form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        for e in exc.messages:
-            form.add_error(None, e)
-
-
-def filter_context(organization: Any, filters: selectors.ItemFilters) -> dict[str, Any]:
+def filter_context(organization: Any, filters: ItemFilters) -> dict[str, Any]:
     return {
         "filters": filters,
         "categories": Category.choices,
@@ -39,15 +28,15 @@ def filter_context(organization: Any, filters: selectors.ItemFilters) -> dict[st
     }
 
 
-def filters_from_request(request: HttpRequest) -> tuple[selectors.ItemFilters, bool]:
+def filters_from_request(request: HttpRequest) -> tuple[ItemFilters, bool]:
     """The page's filters and whether they were valid. Invalid ones (a NUL character,
     which PostgreSQL refuses) are dropped with a message: the page then answers 400."""
     try:
-        return selectors.ItemFilters.from_params(request.GET), True
+        return ItemFilters.from_params(request.GET), True
     except ValidationError:
         if not request.headers.get("HX-Request"):
             messages.error(request, filter_refused_message())
-        return selectors.ItemFilters(), False
+        return ItemFilters(), False
 
 
 def filter_refused_message() -> str:

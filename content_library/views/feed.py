@@ -9,13 +9,29 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 
+from advocacy.keyset import InvalidCursor
 from advocacy.networks import Network
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
-from .. import selectors
 from ..forms import ReturnForm
 from ..models import ContentItem
+from ..selectors.feed import (
+    DEFAULT_PAGE_SIZE,
+    card_image_url,
+    colleagues_shared,
+    feed_page,
+    item_networks,
+    with_card_data,
+)
+from ..selectors.library import (
+    guideline_reminders,
+    item_revisions,
+    language_variants,
+    share_mark_of,
+)
+from ..selectors.review import item_approvals, item_author_id, review_feedback
+from ..selectors.visibility import items_for_member
 from ..services.library_settings import library_settings_for
 from .base import filter_context, filter_refused_message, filters_from_request, int_param
 
@@ -24,10 +40,10 @@ def _cards(items: list[ContentItem]) -> list[dict[str, Any]]:
     return [
         {
             "item": item,
-            "image": selectors.card_image_url(item),
-            "networks": [Network(n).label for n in selectors.item_networks(item)],
+            "image": card_image_url(item),
+            "networks": [Network(n).label for n in item_networks(item)],
             "caption": next(iter(item.captions.all()), None),
-            "colleagues": selectors.colleagues_shared(item),
+            "colleagues": colleagues_shared(item),
             "shared_by_me": getattr(item, "shared_by_me", False),
         }
         for item in items
@@ -44,14 +60,14 @@ class FeedView(OrgPageView):
         if not valid and request.headers.get("HX-Request"):
             return HttpResponse(filter_refused_message(), status=400, content_type="text/plain")
         try:
-            page = selectors.feed_page(
+            page = feed_page(
                 membership=self.membership,
                 cursor=request.GET.get("cursor"),
-                page_size=int_param(request.GET.get("page_size"), selectors.DEFAULT_PAGE_SIZE),
+                page_size=int_param(request.GET.get("page_size"), DEFAULT_PAGE_SIZE),
                 filters=filters,
             )
-        except ValueError:
-            page = selectors.feed_page(membership=self.membership, filters=filters)
+        except InvalidCursor:  # a stale link: the first page
+            page = feed_page(membership=self.membership, filters=filters)
         next_url = None
         if page.next_cursor:
             params = {k: v for k, v in request.GET.items() if k != "cursor" and v and valid}
@@ -75,11 +91,11 @@ class ItemDetailView(OrgPageView):
     pk_url_kwarg = "item_id"
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
-        return selectors.items_for_member(membership=self.membership)
+        return items_for_member(membership=self.membership)
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         item = self.get_object()
-        item = selectors.with_card_data([item])[0]
+        item = with_card_data([item])[0]
         captions_by_network: dict[str, list[Any]] = {}
         for c in item.captions.all():
             captions_by_network.setdefault(Network(c.network).label, []).append(c)
@@ -87,24 +103,24 @@ class ItemDetailView(OrgPageView):
 
         ctx = self.get_context_data(
             item=item,
-            image=selectors.card_image_url(item),
-            suits_networks=[Network(n).label for n in selectors.item_networks(item)],
+            image=card_image_url(item),
+            suits_networks=[Network(n).label for n in item_networks(item)],
             network_choices=Network.choices,
             captions_by_network=captions_by_network,
-            reminders=selectors.guideline_reminders(item=item),
+            reminders=guideline_reminders(item=item),
             policy_pending=policy_acknowledgement_required(membership=self.membership),
             preview_poll_next=_next_preview_poll(request),
-            share_mark=selectors.share_mark_of(item=item, membership=self.membership),
+            share_mark=share_mark_of(item=item, membership=self.membership),
             can_manage=self.can(Capability.MANAGE_CONTENT),
             can_approve=self.can(Capability.APPROVE_CONTENT),
         )
         if ctx["can_manage"]:
-            ctx["review_feedback"] = selectors.review_feedback(item=item)
-            ctx["approvals"] = selectors.item_approvals(item=item)
-            ctx["is_author"] = selectors.item_author_id(item) == self.membership.user_id
+            ctx["review_feedback"] = review_feedback(item=item)
+            ctx["approvals"] = item_approvals(item=item)
+            ctx["is_author"] = item_author_id(item) == self.membership.user_id
             ctx["second_reviewer"] = library_settings_for(self.organization).require_second_reviewer
-            ctx["revisions"] = selectors.item_revisions(item=item)
-            ctx["variants"] = selectors.language_variants(item=item)
+            ctx["revisions"] = item_revisions(item=item)
+            ctx["variants"] = language_variants(item=item)
             ctx["return_form"] = ReturnForm()
         return render(request, "content_library/item_detail.html", ctx)
 

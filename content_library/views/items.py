@@ -10,20 +10,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from advocacy.forms.service_errors import form_add_service_errors
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
-from .. import selectors
 from ..forms import ContentItemForm
 from ..models import (
     ContentItem,
     Status,
 )
+from ..selectors.library import audience_of
 from ..services.items import (
     content_item_create,
     content_item_update,
 )
-from .base import add_form_errors
 
 
 class ItemCreateView(OrgPageView):
@@ -46,7 +46,7 @@ class ItemCreateView(OrgPageView):
             "priority": 0,
         }
         if source is not None:
-            initial = ContentItemForm.initial_for(source, selectors.audience_of(source))
+            initial = ContentItemForm.initial_for(source, audience_of(source))
             initial["language"] = ""
         form = ContentItemForm(organization=self.organization, initial=initial)
         return self._render(request, form, source)
@@ -75,7 +75,7 @@ class ItemCreateView(OrgPageView):
                     **form.service_kwargs(),
                 )
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("Draft saved."))
                 return redirect("content_item", org_slug=self.organization.slug, item_id=item.pk)
@@ -92,7 +92,7 @@ class ItemEditView(OrgPageView):
         form = ContentItemForm(
             organization=self.organization,
             item=item,
-            initial=ContentItemForm.initial_for(item, selectors.audience_of(item)),
+            initial=ContentItemForm.initial_for(item, audience_of(item)),
         )
         return self._render(request, form, item)
 
@@ -122,7 +122,7 @@ class ItemEditView(OrgPageView):
                     **kwargs_,
                 )
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 if item.status == Status.IN_REVIEW:
                     messages.success(request, _("Saved. The item is in review."))

@@ -12,18 +12,19 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from advocacy.forms.service_errors import form_add_service_errors
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
-from .. import selectors
 from ..forms import (
     LibrarySettingsForm,
     TopicForm,
 )
 from ..models import Topic
+from ..selectors.library import library_page
 from ..services.library_settings import library_settings_for, library_settings_update
 from ..services.topics import topic_create, topic_delete
-from .base import add_form_errors, filter_context, filters_from_request, int_param
+from .base import filter_context, filters_from_request
 
 
 class LibraryView(OrgPageView):
@@ -31,19 +32,19 @@ class LibraryView(OrgPageView):
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         filters, valid = filters_from_request(request)
-        items, next_before = selectors.library_page(
+        page = library_page(
             organization=self.organization,
             filters=filters,
-            before_id=int_param(request.GET.get("before"), 0) or None,
+            cursor=request.GET.get("cursor"),
         )
         next_url = None
-        if next_before:
-            params = {k: v for k, v in request.GET.items() if k != "before" and v and valid}
-            params["before"] = next_before
+        if page.next_cursor:
+            params = {k: v for k, v in request.GET.items() if k != "cursor" and v and valid}
+            params["cursor"] = page.next_cursor
             next_url = f"{request.path}?{urlencode(params)}"
         lib_settings = library_settings_for(self.organization)
         ctx = self.get_context_data(
-            items=items,
+            items=page.items,
             next_url=next_url,
             settings_form=LibrarySettingsForm(
                 initial={
@@ -94,7 +95,7 @@ class TopicsView(OrgPageView):
             try:
                 topic_create(actor=self.membership, name=form.cleaned_data["name"])
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("Topic added."))
                 return redirect("content_topics", org_slug=self.organization.slug)

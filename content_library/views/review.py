@@ -10,11 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from advocacy.forms.service_errors import service_error_messages
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
-from .. import selectors
 from ..models import ContentItem
+from ..selectors.review import item_author_id, review_queue
 from ..services.items import content_item_set_pin
 from ..services.library_settings import library_settings_for
 from ..services.previews import content_item_request_preview
@@ -91,7 +92,7 @@ class ItemActionView(OrgPageView):
             try:
                 fn()
             except ValidationError as exc:
-                for msg in exc.messages:
+                for msg in service_error_messages(exc):
                     messages.error(request, msg)
             except PermissionDenied as exc:
                 messages.error(request, str(exc) or _("Your role does not allow this."))
@@ -107,9 +108,9 @@ class ReviewQueueView(OrgPageView):
     capability = Capability.MANAGE_CONTENT
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        queue = selectors.review_queue(membership=self.membership)
+        queue = review_queue(membership=self.membership)
         for item in queue["items"]:
-            item.is_mine = selectors.item_author_id(item) == self.membership.user_id
+            item.is_mine = item_author_id(item) == self.membership.user_id
         return render(
             request,
             "content_library/review_queue.html",

@@ -10,19 +10,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from advocacy.forms.service_errors import form_add_service_errors
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
-from .. import selectors
 from ..forms import FeedSourceForm
 from ..models import FeedSource
+from ..selectors.sources import feed_sources
 from ..services.sources import (
     feed_source_create,
     feed_source_delete,
     feed_source_request_import,
     feed_source_update,
 )
-from .base import add_form_errors
 
 
 class SourcesView(OrgPageView):
@@ -32,9 +32,7 @@ class SourcesView(OrgPageView):
         return render(
             request,
             "content_library/sources.html",
-            self.get_context_data(
-                form=form, sources=selectors.feed_sources(organization=self.organization)
-            ),
+            self.get_context_data(form=form, sources=feed_sources(organization=self.organization)),
         )
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -48,7 +46,7 @@ class SourcesView(OrgPageView):
             try:
                 feed_source_create(actor=self.membership, **form.cleaned_data)
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("Source added. New entries arrive as drafts."))
                 return redirect("content_sources", org_slug=self.organization.slug)
@@ -91,7 +89,7 @@ class SourceDetailView(OrgPageView):
             try:
                 feed_source_update(actor=self.membership, source=source, **form.cleaned_data)
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("content_sources", org_slug=slug)

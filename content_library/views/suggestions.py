@@ -11,11 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from advocacy.forms.service_errors import form_add_service_errors
 from advocacy.networks import Network
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
-from .. import selectors
 from ..forms import (
     DeclineForm,
     SuggestionAcceptForm,
@@ -25,8 +25,8 @@ from ..models import (
     Category,
     ContentSuggestion,
 )
+from ..selectors.review import suggestions_of_member
 from ..services.suggestions import suggestion_accept, suggestion_decline, suggestion_submit
-from .base import add_form_errors
 
 
 class SuggestView(OrgPageView):
@@ -38,7 +38,7 @@ class SuggestView(OrgPageView):
             "content_library/suggest.html",
             self.get_context_data(
                 form=form,
-                mine=selectors.suggestions_of_member(membership=self.membership),
+                mine=suggestions_of_member(membership=self.membership),
             ),
         )
 
@@ -60,7 +60,7 @@ class SuggestView(OrgPageView):
                     image=d.get("image") or None,
                 )
             except ValidationError as exc:
-                add_form_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(
                     request, _("Thank you! The content team will review your suggestion.")
@@ -111,7 +111,7 @@ class SuggestionReviewView(OrgPageView):
                         actor=self.membership, suggestion=s, reason=decline.cleaned_data["reason"]
                     )
                 except ValidationError as exc:
-                    add_form_errors(decline, exc)
+                    form_add_service_errors(decline, exc)
                 else:
                     messages.success(request, _("Declined; your colleague sees the reason."))
                     return redirect("content_review_queue", org_slug=self.organization.slug)
@@ -133,7 +133,7 @@ class SuggestionReviewView(OrgPageView):
                         captions=captions,
                     )
                 except ValidationError as exc:
-                    add_form_errors(accept, exc)
+                    form_add_service_errors(accept, exc)
                 else:
                     messages.success(
                         request, _("Added to the library, credited to your colleague.")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from advocacy.forms.service_errors import service_error_messages
 from advocacy.keyset import keyset_links, keyset_page
 
 from .. import selectors, services
@@ -80,7 +81,7 @@ class DocumentRemindView(GuidelinesPageView):
         try:
             sent = services.policy_reminders_send(actor=self.membership, document=self.object)
         except ValidationError as exc:
-            for message in exc.messages:
+            for message in service_error_messages(exc):
                 messages.error(request, message)
         else:
             if sent:

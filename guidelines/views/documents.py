@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from advocacy.forms.service_errors import service_error_messages
 from advocacy.redirects import safe_next_url
 
 from .. import selectors, services
@@ -90,7 +91,7 @@ class DocumentAcknowledgeView(GuidelinesPageView):
         try:
             services.policy_acknowledge(actor=self.membership, version=version)
         except ValidationError as exc:
-            for message in exc.messages:
+            for message in service_error_messages(exc):
                 messages.error(request, message)
         else:
             messages.success(

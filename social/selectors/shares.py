@@ -1,7 +1,7 @@
 """Reads about shares: the member's lists, one share's history, clicks and metrics.
 
-Lists are keyset-paginated on ``-id`` over indexes that start with ``organization_id``
-(``share_org_member_id``), with a fixed number of queries per page whatever its size.
+Lists are keyset-paginated (``advocacy.keyset``) over indexes that start with
+``organization_id``, with a fixed number of queries per page whatever its size.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from advocacy.keyset import KeysetPage, keyset_page
 from advocacy.models import Membership
 from advocacy.permissions import Capability, has_capability
 from content_library.models import ContentItem
@@ -46,38 +47,31 @@ def with_list_data(qs: QuerySet[Share]) -> QuerySet[Share]:
     return qs.select_related("item", "account", "link", "membership__user")
 
 
-@dataclass
-class SharesPage:
-    shares: list[Share]
-    next_before: int | None
-
-
 def shares_page(
     *,
     membership: Membership,
-    before_id: int | None = None,
+    cursor: str | None = None,
     page_size: int = SHARES_PAGE_SIZE,
     state: str = "",
     item: ContentItem | None = None,
-) -> SharesPage:
+) -> KeysetPage:
     """Newest first by the time the share was made (ids do not follow it: demo data and
-    imports create old shares late), keyset on (created_at, id) from the share
-    ``before_id`` (a subquery): one query whatever the page."""
+    imports create old shares late), keyset on (created_at, id) through
+    ``advocacy.keyset``: one query whatever the page. A cursor this list did not give
+    out starts from the top (pages answer a stale link with the first page)."""
     page_size = max(1, min(int(page_size), SHARES_MAX_PAGE_SIZE))
     qs = shares_for(membership=membership)
     if state:
         qs = qs.filter(state=state)
     if item is not None:
         qs = qs.filter(item=item)
-    if before_id:
-        anchor = Subquery(
-            shares_for(membership=membership).filter(pk=before_id).values("created_at")[:1]
-        )
-        qs = qs.filter(Q(created_at__lt=anchor) | Q(created_at=anchor, pk__lt=before_id))
-    rows = list(with_list_data(qs).order_by("-created_at", "-id")[: page_size + 1])
-    more = len(rows) > page_size
-    rows = rows[:page_size]
-    return SharesPage(shares=rows, next_before=rows[-1].pk if more and rows else None)
+    return keyset_page(
+        with_list_data(qs),
+        order=("-created_at", "-id"),
+        cursor=cursor,
+        size=page_size,
+        on_invalid="first",
+    )
 
 
 def item_share_history(

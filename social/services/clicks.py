@@ -36,12 +36,14 @@ from urllib.parse import urlsplit
 import redis
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 from redis.backoff import NoBackoff
 from redis.exceptions import LockError
 from redis.retry import Retry
+
+from advocacy.dangerous import dangerously
 
 from ..bots import detect_bot
 from ..models import ClickEvent, Share, TrackedLink
@@ -233,6 +235,39 @@ class DrainResult:
     error: str = ""  # Redis trouble, if any (the rows already in the database still count)
 
 
+# ---- the drain's cross-tenant lookups (one buffer for the whole installation) ----------------
+# The counters are then updated by the ids these return; each row keeps its own organization.
+
+
+@dangerously(
+    "The click drain takes events of every organization off the one buffer; each event's "
+    "organization and share are taken from its link row, never from the queued payload."
+)
+def dangerously_links_of_clicks(link_ids: set[int]) -> dict[int, tuple[int, int | None]]:
+    """Link id -> (organization id, share id) for the links the drained events name."""
+    return {
+        pk: (org_id, share_id)
+        for pk, org_id, share_id in TrackedLink.objects.filter(pk__in=link_ids).values_list(
+            "pk", "organization_id", "share_id"
+        )
+    }
+
+
+@dangerously("The click drain skips events already stored (a retried batch), by unique event id.")
+def dangerously_click_events_stored(event_ids: list[str]) -> set[Any]:
+    """The event ids among ``event_ids`` that already have a row, in any organization."""
+    return set(ClickEvent.objects.filter(event_id__in=event_ids).values_list("event_id", flat=True))
+
+
+@dangerously(
+    "The click counter adds every organization's uncounted click rows to their own link's "
+    "and share's counters, whichever path (Redis or the database fallback) wrote them."
+)
+def dangerously_uncounted_clicks() -> QuerySet[ClickEvent]:
+    """Click rows of every organization not yet added to their counters."""
+    return ClickEvent.objects.filter(counted=False)
+
+
 def clicks_insert(events: list[dict[str, Any]]) -> int:
     """Bulk-insert events whose link still exists; duplicates of ``event_id`` are ignored.
 
@@ -247,12 +282,7 @@ def clicks_insert(events: list[dict[str, Any]]) -> int:
             log.warning("clicks: dropping a malformed event %r", event)
     if not parsed:
         return 0
-    links = {
-        pk: (org_id, share_id)
-        for pk, org_id, share_id in TrackedLink.objects.filter(
-            pk__in={row.link_id for row in parsed}
-        ).values_list("pk", "organization_id", "share_id")
-    }
+    links = dangerously_links_of_clicks({row.link_id for row in parsed})
     rows = []
     for row in parsed:
         if row.link_id not in links:
@@ -263,9 +293,7 @@ def clicks_insert(events: list[dict[str, Any]]) -> int:
         return 0
     ids = [row.event_id for row in rows]
     with transaction.atomic():
-        existing = set(
-            ClickEvent.objects.filter(event_id__in=ids).values_list("event_id", flat=True)
-        )
+        existing = dangerously_click_events_stored(ids)
         ClickEvent.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     return len({i for i in ids if i not in existing})
 
@@ -280,7 +308,7 @@ def _added(counts: dict[int, int]) -> Case:
 def clicks_count_batch(*, limit: int = 2000) -> int:
     """Add up to ``limit`` uncounted click rows to their counters; returns how many."""
     with transaction.atomic():
-        pending = ClickEvent.objects.filter(counted=False).order_by("pk")
+        pending = dangerously_uncounted_clicks().order_by("pk")
         if connection.features.has_select_for_update_skip_locked:
             pending = pending.select_for_update(skip_locked=True)
         rows = list(pending.values_list("pk", "link_id", "share_id", "is_bot")[:limit])

@@ -27,7 +27,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+
+from advocacy.dangerous import dangerously
 
 from ..connectors.base import ConnectorError, RateLimited, ReauthRequired
 from ..connectors.registry import connector_for
@@ -95,7 +98,12 @@ class DueResult:
         return sum(len(b) for b in self.batches)
 
 
-def _due_shares():
+@dangerously(
+    "The metrics sweep leases the published shares of every organization whose metrics are "
+    "due and pulls them per network account (an account's quota is not an organization's)."
+)
+def dangerously_metrics_due_shares() -> QuerySet[Share]:
+    """Published API shares of every organization with a metrics pull scheduled."""
     return Share.objects.filter(
         state=ShareState.PUBLISHED,
         method=ShareMethod.API,
@@ -111,7 +119,7 @@ def metrics_due_select(
     result = DueResult()
     with transaction.atomic():
         rows = list(
-            _due_shares()
+            dangerously_metrics_due_shares()
             .filter(next_metrics_at__lte=now)
             .order_by("next_metrics_at")
             .values_list("pk", "network", "account_id", "account__external_id", "account__status")[
@@ -169,7 +177,7 @@ def metrics_refresh_shares(share_ids: list[int], *, now: datetime | None = None)
     now = now or timezone.now()
     result = BatchResult()
     shares = list(
-        _due_shares()
+        dangerously_metrics_due_shares()
         .filter(pk__in=share_ids)
         .exclude(external_id="")
         .select_related("organization", "account")

@@ -11,7 +11,7 @@ from advocacy.models import Membership
 from advocacy.networks import Network
 from advocacy.permissions import Capability, has_capability
 from content_library.models import ContentItem
-from content_library.selectors import item_visible_to
+from content_library.selectors.visibility import item_visible_to
 
 from ..selectors.targets import account_refusal, network_refusal
 from .compose import ShareTarget, suggested_captions

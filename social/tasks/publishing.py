@@ -1,10 +1,11 @@
-"""Celery tasks: publishing (queue ``publishing``; the bodies live in ``social.services.publishing``)."""
+"""Celery tasks: publishing (queue ``publishing``; the bodies live in
+``social.services.publishing`` and ``social.services.reconcile``)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from ..services import publishing
+from ..services import publishing, reconcile
 
 __all__ = ["publish_due_scheduled", "publish_poll_pending", "publish_share", "reconcile_share"]
 
@@ -16,7 +17,7 @@ def publish_share(share_id: int) -> str:
 
 @shared_task(name="social.tasks.reconcile_share", ignore_result=True)
 def reconcile_share(share_id: int) -> str:
-    return publishing.reconcile_share(share_id)
+    return reconcile.reconcile_share(share_id)
 
 
 @shared_task(name="social.tasks.publish_poll_pending", ignore_result=True)

@@ -22,7 +22,7 @@ from content_library.models import ItemShareMark, Kind
 from content_library.tests.factories import ApprovedItemFactory
 from social.connectors.registry import connector_for
 from social.models import AccountKind, AccountStatus, Share, ShareEvent, ShareState
-from social.services import posts, publishing, quotas
+from social.services import posts, publishing, quotas, reconcile
 from social.tests.factories import ShareFactory
 
 from .conftest import DEFAULT_SCOPES, Sandbox
@@ -308,7 +308,7 @@ def test_a_timeout_becomes_unknown_outcome_and_is_reconciled(
     assert len(callbacks) == 1  # reconcile_share, after a delay
     wait_for(lambda: len(sandbox.linkedin_posts()) == 1)  # LinkedIn finishes the slow call
 
-    assert publishing.reconcile_share(share.pk) == "published"
+    assert reconcile.reconcile_share(share.pk) == "published"
 
     share.refresh_from_db()
     [post] = sandbox.linkedin_posts()
@@ -326,7 +326,7 @@ def test_a_lost_response_is_reconciled_as_published_without_a_second_post(
     with django_capture_on_commit_callbacks():
         assert publishing.publish_share(share.pk) == "unknown_outcome"
         assert publishing.publish_share(share.pk) == "skipped"  # never re-sent blindly
-        assert publishing.reconcile_share(share.pk) == "published"
+        assert reconcile.reconcile_share(share.pk) == "published"
 
     share.refresh_from_db()
     assert share.state == ShareState.PUBLISHED
@@ -351,7 +351,7 @@ def test_an_unknown_outcome_that_did_not_happen_is_queued_again(
     )
 
     with django_capture_on_commit_callbacks() as callbacks:
-        assert publishing.reconcile_share(share.pk) == "requeued"
+        assert reconcile.reconcile_share(share.pk) == "requeued"
     share.refresh_from_db()
     assert share.state == ShareState.QUEUED and len(callbacks) == 1
 
@@ -462,7 +462,7 @@ def test_a_crash_after_the_network_answered_is_reconciled_as_published(
     assert share.state == ShareState.UNKNOWN_OUTCOME
     assert publishing.publish_share(share.pk) == "skipped"
 
-    assert publishing.reconcile_share(share.pk) == "published"
+    assert reconcile.reconcile_share(share.pk) == "published"
     share.refresh_from_db()
     assert share.state == ShareState.PUBLISHED
     assert len(sandbox.linkedin_posts()) == 1
@@ -475,7 +475,7 @@ def test_a_crash_before_the_network_saw_anything_is_sent_once(
     crashed_after_the_network_answered(share, post_exists=False)
     with django_capture_on_commit_callbacks():
         publishing.publish_due_scheduled()
-        assert publishing.reconcile_share(share.pk) == "requeued"
+        assert reconcile.reconcile_share(share.pk) == "requeued"
     share.refresh_from_db()
     with time_machine.travel(share.next_attempt_at, tick=False):
         assert publishing.publish_share(share.pk) == "published"
@@ -501,7 +501,7 @@ def test_a_reconnected_share_checks_the_earlier_attempt_before_sending(
         publishing.publish_share(share.pk)
     sandbox.fault("revoked_token", network="linkedin", endpoint="posts.list")
     with django_capture_on_commit_callbacks(execute=False):
-        assert publishing.reconcile_share(share.pk) == "needs_reconnect"
+        assert reconcile.reconcile_share(share.pk) == "needs_reconnect"
     share.refresh_from_db()
     assert share.state == ShareState.NEEDS_RECONNECT and share.error_code == "unconfirmed"
 

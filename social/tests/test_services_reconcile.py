@@ -17,7 +17,7 @@ from django.utils import timezone
 from content_library.models import Kind
 from content_library.tests.factories import ApprovedItemFactory
 from social.models import Share, ShareEvent, ShareState
-from social.services import publishing
+from social.services import publishing, reconcile
 from social.tests.factories import ShareFactory
 
 from .conftest import DEFAULT_SCOPES
@@ -130,7 +130,7 @@ def test_a_finder_that_keeps_failing_is_given_up_with_the_reason(
     outcomes = []
     for _check in range(3):
         with django_capture_on_commit_callbacks() as callbacks:
-            outcomes.append(publishing.reconcile_share(share.pk))
+            outcomes.append(reconcile.reconcile_share(share.pk))
         assert len(callbacks) == (1 if outcomes[-1] == "reconcile_later" else 0)
 
     assert outcomes == ["reconcile_later", "reconcile_later", "failed"]

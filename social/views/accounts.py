@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from advocacy.forms.service_errors import form_add_service_errors
 from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
@@ -133,7 +134,7 @@ class NetworksHealthView(OrgPageView):
                             allowed=allowed,
                         )
             except ValidationError as exc:
-                form.add_error(None, exc.messages)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("The network policy has been saved."))
                 return redirect("networks_health", org_slug=self.organization.slug)

@@ -10,15 +10,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from advocacy.forms.service_errors import service_error_messages
 from advocacy.permissions import Capability
+from advocacy.redirects import next_url_or
 from advocacy.tenancy import OrgPageView
-from content_library import selectors as content_selectors
 from content_library.models import ContentItem
+from content_library.selectors.feed import card_image_url
+from content_library.selectors.visibility import item_visible_to, items_for_member
 
 from ..forms.shares import ComposeForm, caption_field_name
 from ..models import IN_FLIGHT_STATES, Share, ShareMethod, ShareState
@@ -42,12 +44,6 @@ def _is_htmx(request: HttpRequest) -> bool:
     return bool(request.headers.get("HX-Request"))
 
 
-def _error_messages(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "message_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
-
-
 class ComposeView(OrgPageView):
     """The composer for one item: a partial for htmx (item page, feed card), else a page."""
 
@@ -56,9 +52,7 @@ class ComposeView(OrgPageView):
     pk_url_kwarg = "item_id"
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
-        return content_selectors.items_for_member(membership=self.membership).prefetch_related(
-            "captions", "images"
-        )
+        return items_for_member(membership=self.membership).prefetch_related("captions", "images")
 
     def _context(self, item: ContentItem, form: ComposeForm | None, **extra: Any) -> dict:
         from guidelines.selectors import policy_acknowledgement_required
@@ -87,10 +81,10 @@ class ComposeView(OrgPageView):
             form=form,
             rows=rows,
             any_available=any(t.available for t in form.targets),
-            image=content_selectors.card_image_url(item),
+            image=card_image_url(item),
             policy_pending=policy_acknowledgement_required(membership=self.membership),
             item_url=item_url,
-            in_feed=content_selectors.item_visible_to(membership=self.membership, item=item),
+            in_feed=item_visible_to(membership=self.membership, item=item),
             has_accounts=any(t.account is not None for t in form.targets),
             suggested_time=compose.suggested_share_time(membership=self.membership),
             zone=compose.organization_zone(self.organization),
@@ -127,7 +121,7 @@ class ComposeView(OrgPageView):
                     scheduled_at=form.cleaned_data["scheduled_at"],
                 )
             except ValidationError as exc:
-                errors = _error_messages(exc)
+                errors = service_error_messages(exc)
             else:
                 history = sel.item_share_history(membership=self.membership, item=item)
                 ctx = self.get_context_data(
@@ -191,7 +185,7 @@ class ItemShareHistoryView(OrgPageView):
     pk_url_kwarg = "item_id"
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
-        return content_selectors.items_for_member(membership=self.membership)
+        return items_for_member(membership=self.membership)
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         item = self.get_object()
@@ -205,7 +199,7 @@ class ItemShareHistoryView(OrgPageView):
 
 
 class SharesMineView(OrgPageView):
-    """My shares: newest first, keyset-paginated (``?before=<id>``), optional state filter."""
+    """My shares: newest first, keyset-paginated (``?cursor=``), optional state filter."""
 
     capability = Capability.SHARE_CONTENT
 
@@ -215,20 +209,20 @@ class SharesMineView(OrgPageView):
             state = ""
         page = sel.shares_page(
             membership=self.membership,
-            before_id=_int(request.GET.get("before"), 0) or None,
+            cursor=request.GET.get("cursor"),
             state=state,
         )
         next_url = None
-        if page.next_before:
-            params = {"before": page.next_before, **({"state": state} if state else {})}
+        if page.next_cursor:
+            params = {"cursor": page.next_cursor, **({"state": state} if state else {})}
             next_url = f"{request.path}?{urlencode(params)}"
         ctx = self.get_context_data(
-            rows=[_share_row(s) for s in page.shares],
+            rows=[_share_row(s) for s in page.items],
             next_url=next_url,
             state=state,
             states=ShareState.choices,
         )
-        if _is_htmx(request) and request.GET.get("before"):
+        if _is_htmx(request) and request.GET.get("cursor"):
             return render(request, "social/shares/_rows.html", ctx)
         return render(request, "social/shares/mine.html", ctx)
 
@@ -293,11 +287,15 @@ class ShareActionView(OrgPageView):
                 services.share_dialog_confirm(membership=self.membership, share=share)
                 messages.success(request, _("Thank you: your share is recorded."))
         except ValidationError as exc:
-            for message in _error_messages(exc):
+            for message in service_error_messages(exc):
                 messages.error(request, message)
-        next_url = request.POST.get("next", "")
-        if next_url and url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return HttpResponseRedirect(next_url)
-        return redirect("share_detail", org_slug=self.organization.slug, share_id=share.pk)
+        return HttpResponseRedirect(
+            next_url_or(
+                request,
+                request.POST.get("next"),
+                reverse(
+                    "share_detail",
+                    kwargs={"org_slug": self.organization.slug, "share_id": share.pk},
+                ),
+            )
+        )

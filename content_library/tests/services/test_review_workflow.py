@@ -16,7 +16,7 @@ from content_library.models import (
     Kind,
     Status,
 )
-from content_library.selectors import review_feedback, review_queue
+from content_library.selectors.review import review_feedback, review_queue
 from content_library.services.items import content_item_update
 from content_library.services.library_settings import library_settings_update
 from content_library.services.review import (

@@ -14,7 +14,7 @@ from content_library.models import (
     Status,
     SuggestionStatus,
 )
-from content_library.selectors import suggestions_of_member
+from content_library.selectors.review import suggestions_of_member
 from content_library.services.item_parts import CaptionInput
 from content_library.services.suggestions import (
     suggestion_accept,

@@ -1,0 +1,98 @@
+"""Publishing's settings (with their defaults) and its task queue: the attempts cap and
+backoff, the reconciliation window and its pauses, and sending a publishing task once the
+transaction commits. Shared by ``publishing``, ``outcomes`` and ``reconcile``."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Share
+
+# ---- configuration (settings, with defaults) -----------------------------------------------
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "SOCIAL_PUBLISH_MAX_ATTEMPTS", 6))
+
+
+def backoff_base_seconds() -> float:
+    return float(getattr(settings, "SOCIAL_PUBLISH_BACKOFF_SECONDS", 30))
+
+
+def backoff_max_seconds() -> float:
+    return float(getattr(settings, "SOCIAL_PUBLISH_BACKOFF_MAX_SECONDS", 3600))
+
+
+def stale_after() -> timedelta:
+    """A share ``publishing`` for longer than a task may live was abandoned by a dead worker."""
+    limit = int(getattr(settings, "CELERY_TASK_TIME_LIMIT", 300))
+    return timedelta(seconds=int(getattr(settings, "SOCIAL_PUBLISH_STALE_SECONDS", limit + 60)))
+
+
+def reconcile_delay_seconds() -> float:
+    return float(getattr(settings, "SOCIAL_RECONCILE_DELAY_SECONDS", 20))
+
+
+def reconcile_window() -> timedelta:
+    """How long after a create call went out Chorus looks for its post before sending again."""
+    return timedelta(seconds=float(getattr(settings, "SOCIAL_RECONCILE_WINDOW_SECONDS", 180)))
+
+
+def reconcile_max_checks() -> int:
+    return int(getattr(settings, "SOCIAL_RECONCILE_MAX_CHECKS", 8))
+
+
+def reconcile_next_delay(checks: int) -> float:
+    """The pause after the ``checks``-th check: the first delay, doubled each time, capped."""
+    return min(reconcile_delay_seconds() * (2 ** max(checks, 0)), backoff_max_seconds())
+
+
+def poll_delay_seconds() -> float:
+    return float(getattr(settings, "SOCIAL_INSTAGRAM_POLL_SECONDS", 10))
+
+
+def backoff_seconds(attempt: int) -> float:
+    """Exponential backoff with +-25 % jitter: base, 2 x base, 4 x base, ... capped."""
+    delay = min(backoff_base_seconds() * (2 ** max(attempt - 1, 0)), backoff_max_seconds())
+    return delay * random.uniform(0.75, 1.25)
+
+
+def enqueue(task_name: str, share_id: int, *, countdown: float = 0) -> None:
+    """Send a publishing task once the surrounding transaction commits."""
+
+    def send() -> None:
+        from ..tasks import publishing as tasks_publishing
+
+        task = getattr(tasks_publishing, task_name)
+        if countdown > 0:
+            task.apply_async((share_id,), countdown=countdown)
+        else:
+            task.delay(share_id)
+
+    transaction.on_commit(send)
+
+
+def enqueue_at(task_name: str, share_id: int, when: datetime) -> None:
+    enqueue(task_name, share_id, countdown=max(0.0, (when - timezone.now()).total_seconds()))
+
+
+def lock_share(share_id: int) -> Share | None:
+    """The share, locked for this transaction, with what publishing reads."""
+    return (
+        Share.objects.select_for_update(of=("self",))
+        .select_related("organization", "account", "item", "membership__user")
+        .filter(pk=share_id)
+        .first()
+    )
+
+
+def send_now(task_name: str, share_id: int) -> None:
+    """Send a publishing task now (the sweep's re-sends, after commit)."""
+    from ..tasks import publishing as tasks_publishing
+
+    getattr(tasks_publishing, task_name).delay(share_id)
