@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Exists,
@@ -192,9 +193,15 @@ def feed_page(
         bound = Q() if position is None else _stream_bound(is_shared, position)
         if bound is None:
             continue
-        qs = base.filter(condition).filter(bound)
-        qs = qs.annotate(shared_by_me=Value(is_shared)).order_by(*(f"-{c}" for c in FEED_KEY))
-        streams.append(qs[:limit])
+        qs = base.filter(condition).filter(bound).annotate(shared_by_me=Value(is_shared))
+        if connection.features.supports_slicing_ordering_in_compound:
+            qs = qs.order_by(*(f"-{c}" for c in FEED_KEY))[:limit]
+        else:
+            # SQLite (the embedded default) allows no ORDER BY/LIMIT inside a UNION's parts:
+            # the union is ordered and cut as a whole there, the same page at a cost that
+            # grows with the library (PostgreSQL, which production runs, walks the index).
+            qs = qs.order_by()
+        streams.append(qs)
     if len(streams) == 2:
         union = streams[0].union(streams[1], all=True)
         rows = list(

@@ -17,8 +17,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from advocacy.models import Organization, User
+from advocacy.models import Membership, User
 from advocacy.networks import Network
+from advocacy.permissions import Capability, capability_require
 from advocacy.services import audit_log_record
 
 from ..connectors.base import Profile, TokenSet
@@ -215,13 +216,15 @@ def network_account_audience_record(*, account: NetworkAccount, audience_size: i
 
 def network_policy_set(
     *,
-    organization: Organization,
-    actor: User,
+    actor: Membership,
     network: str,
     required: bool,
     allowed: bool,
 ) -> NetworkPolicy:
-    """Require or restrict a network for the organization's members (audit-logged)."""
+    """Require or restrict a network for the actor's organization's members (audit-logged);
+    only a role that manages networks may."""
+    capability_require(actor, Capability.MANAGE_NETWORKS)
+    organization = actor.organization
     if network not in Network.values:
         raise ValidationError({"network": [_("Unknown network.")]})
     if required and not allowed:
@@ -240,7 +243,7 @@ def network_policy_set(
         policy.save()
         audit_log_record(
             organization=organization,
-            actor=actor,
+            actor=actor.user,
             action="network_policy.update",
             target=policy,
             data={

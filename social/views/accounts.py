@@ -127,8 +127,7 @@ class NetworksHealthView(OrgPageView):
                 with transaction.atomic():
                     for network, (required, allowed) in form.policy_values().items():
                         network_policy_set(
-                            organization=self.organization,
-                            actor=request.user,
+                            actor=self.membership,
                             network=network,
                             required=required,
                             allowed=allowed,
