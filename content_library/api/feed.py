@@ -15,7 +15,7 @@ from advocacy.permissions import Capability
 
 from .. import selectors
 from ..models import ContentItem
-from .items import ITEM_FILTER_PARAMS, ContentItemSerializer
+from .items import ITEM_FILTER_PARAMS, ContentItemSerializer, item_filters
 
 
 class FeedCardSerializer(ContentItemSerializer):
@@ -62,7 +62,7 @@ class FeedViewSet(OrgScopedViewSet):
                 membership=self.membership,
                 cursor=request.query_params.get("cursor"),
                 page_size=page_size,
-                filters=selectors.ItemFilters.from_params(request.query_params),
+                filters=item_filters(request.query_params, curated=False),
             )
         except ValueError as exc:
             raise DRFValidationError({"cursor": ["Invalid cursor."]}) from exc
