@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every error under /api/ leaves in the API's error format (advocacy/api/middleware.py).
+    "advocacy.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -221,6 +223,12 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "advocacy.forms.account.SignupOrganizationForm"
 ACCOUNT_ADAPTER = "advocacy.adapters.AccountAdapter"
+# Proxies in front of Chorus that append to X-Forwarded-For (0 = the client is REMOTE_ADDR and
+# the header is ignored). The one source of the client's address for login rate limits
+# (allauth), API throttles (DRF's NUM_PROXIES) and click hashing; set it to the number of
+# proxies in front of web, or every user shares the proxy's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
     "signup": "20/h/ip",
@@ -289,7 +297,27 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "advocacy.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"user": "1000/hour"},
+    # JSON nested deeper than the parser's limit is a 400, never a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "advocacy.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Rates per client address (anonymous), person, personal token, and for authentication
+    # endpoints (advocacy/api/throttling.py); kept in the default cache (Redis).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "advocacy.api.throttling.AnonThrottle",
+        "advocacy.api.throttling.UserThrottle",
+        "advocacy.api.throttling.TokenThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+        "user": env.str("API_THROTTLE_USER", default="600/minute"),
+        "token": env.str("API_THROTTLE_TOKEN", default="300/minute"),
+        "auth": env.str("API_THROTTLE_AUTH", default="10/hour"),
+    },
+    # The client address behind TRUSTED_PROXY_COUNT proxies (see above); 0 = REMOTE_ADDR.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chorus API",
@@ -479,8 +507,6 @@ CLICK_HASH_SALT = env.str("CLICK_HASH_SALT", default=SECRET_KEY)
 # Request header a CDN or proxy sets to the visitor's ISO country (CF-IPCountry, X-Country-Code);
 # empty = no country recorded.
 CLICK_COUNTRY_HEADER = env.str("CLICK_COUNTRY_HEADER", default="")
-# Proxies in front of Chorus that append to X-Forwarded-For (0 = use REMOTE_ADDR only).
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Click events queue in Redis (defaults to REDIS_URL; empty = straight to the database).
 CLICKS_REDIS_URL = env.str("CLICKS_REDIS_URL", default=REDIS_URL)
 # Seconds a tracked link's code -> target stays in the cache (deactivating evicts it at once).

@@ -5,8 +5,12 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-" + "x" * 60)
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# API rates are tested explicitly (tests/test_api_throttling.py overrides them); elsewhere
+# the suite's many requests from one address would make tests order-dependent.
+for _scope in ("ANON", "USER", "TOKEN", "AUTH"):
+    os.environ.setdefault(f"API_THROTTLE_{_scope}", "100000/minute")
 
-from .settings import *  # noqa: F403
+from .settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -93,6 +93,7 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "advocacy.errors.bad_request"
 handler403 = "advocacy.errors.permission_denied"
 handler404 = "advocacy.errors.page_not_found"
 handler500 = "advocacy.errors.server_error"

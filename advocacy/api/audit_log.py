@@ -9,6 +9,7 @@ from ..models import AuditLogEntry
 from ..permissions import Capability
 from ..selectors import audit_log_entries
 from .base import OrgScopedViewSet
+from .filters import text_filters
 from .pagination import KeysetPagination
 from .serializers import UserSummarySerializer
 
@@ -38,5 +39,6 @@ class AuditLogViewSet(mixins.ListModelMixin, OrgScopedViewSet):
     capabilities = {"list": Capability.VIEW_AUDIT_LOG}
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
-        action_name = (self.request.query_params.get("action") or "").strip()[:64]
+        action_name = text_filters(self.request.query_params, ("action",))["action"]
+        action_name = action_name.strip()[:64]
         return audit_log_entries(organization=self.organization, action=action_name)

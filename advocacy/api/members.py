@@ -18,6 +18,7 @@ from ..permissions import Capability
 from ..selectors import members_search
 from ..services import members as services
 from .base import OrgScopedViewSet
+from .filters import ChoiceFilterField
 from .serializers import DepartmentSummarySerializer, OrgDepartmentField, UserSummarySerializer
 
 
@@ -56,9 +57,9 @@ class MemberUpdateSerializer(serializers.Serializer):
 
 class MemberFilterSerializer(serializers.Serializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    role = serializers.ChoiceField(choices=Role.choices, required=False, allow_blank=True)
+    role = ChoiceFilterField(choices=Role.choices, required=False, allow_blank=True)
     department = serializers.IntegerField(required=False, min_value=1)
-    status = serializers.ChoiceField(
+    status = ChoiceFilterField(
         choices=["active", "inactive", "all"], required=False, default="active"
     )
 

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from ..models import Organization
 from ..selectors import memberships_of_user
-from .base import ANY_MEMBER, OrgScopedViewSet
+from .base import ANY_MEMBER, ApiViewMixin, OrgScopedViewSet
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -33,7 +33,7 @@ class MeSerializer(serializers.Serializer):
     memberships = MembershipSummarySerializer(many=True)
 
 
-class MeViewSet(viewsets.GenericViewSet):
+class MeViewSet(ApiViewMixin, viewsets.GenericViewSet):
     """The signed-in user and the organizations they belong to."""
 
     serializer_class = MeSerializer

@@ -13,10 +13,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 
 from ..models import ApiToken
 from ..selectors import api_tokens_of_user
 from ..services.tokens import api_token_create, api_token_revoke
+from .base import ApiViewMixin
+from .throttling import AuthThrottle
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
@@ -37,6 +40,7 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
 
 
 class ApiTokenViewSet(
+    ApiViewMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.DestroyModelMixin,
@@ -48,6 +52,13 @@ class ApiTokenViewSet(
     lookup_url_kwarg = "token_id"
     lookup_value_regex = r"\d+"
     queryset = ApiToken.objects.none()  # for the schema; real rows come from get_queryset
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # Creating a token is signing in for good: the stricter authentication rate too.
+        throttles = super().get_throttles()
+        if self.action == "create":
+            throttles.append(AuthThrottle())
+        return throttles
 
     def get_queryset(self) -> QuerySet[ApiToken]:
         if getattr(self, "swagger_fake_view", False):

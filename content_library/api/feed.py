@@ -17,8 +17,7 @@ from advocacy.permissions import Capability
 
 from ..models import ContentItem
 from ..selectors.feed import DEFAULT_PAGE_SIZE, colleagues_shared, feed_page
-from ..selectors.filters import ItemFilters
-from .items import ITEM_FILTER_PARAMS, ContentItemSerializer
+from .items import ITEM_FILTER_PARAMS, ContentItemSerializer, item_filters
 
 
 class FeedCardSerializer(ContentItemSerializer):
@@ -65,7 +64,7 @@ class FeedViewSet(OrgScopedViewSet):
                 membership=self.membership,
                 cursor=request.query_params.get("cursor"),
                 page_size=page_size,
-                filters=ItemFilters.from_params(request.query_params),
+                filters=item_filters(request.query_params, curated=False),
             )
         except InvalidCursor as exc:
             raise DRFValidationError({"cursor": [INVALID_CURSOR]}) from exc

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from advocacy.api.base import OrgScopedViewSet
+from advocacy.api.filters import BOOLEAN_VALUES, choice_filters, text_filters, whole_number_filters
 from advocacy.models import Role
 from advocacy.networks import Network
 from advocacy.permissions import Capability, has_capability
@@ -23,6 +24,7 @@ from ..models import (
     Category,
     ContentItem,
     Kind,
+    Status,
     Topic,
 )
 from ..selectors.feed import item_networks
@@ -167,6 +169,28 @@ def _ids_in_org(
     return found
 
 
+#: ``?status=`` of the library list (curators): the states, and two views of approved items.
+ITEM_STATUS_FILTERS = (*Status.values, "scheduled", "expired")
+
+
+def item_filters(params: Any, *, curated: bool = True) -> ItemFilters:
+    """The library's filters of an API list; an unknown value of an enumerated filter (or a
+    NUL anywhere) is a 400 naming what is allowed. ``curated=False``: the feed's filters."""
+    allowed: dict[str, Any] = {
+        "category": Category.values,
+        "language": [code for code, _name in settings.LANGUAGES],
+        "kind": Kind.values,
+    }
+    if curated:
+        allowed.update(
+            status=ITEM_STATUS_FILTERS, campaign_ready=BOOLEAN_VALUES, company=BOOLEAN_VALUES
+        )
+    choice_filters(params, allowed)
+    whole_number_filters(params, ("topic",))
+    text_filters(params, ("q",))
+    return ItemFilters.from_params(params)
+
+
 ITEM_FILTER_PARAMS = [
     OpenApiParameter("q", str, description="Full-text search over title, summary and captions."),
     OpenApiParameter("category", str, enum=Category.values),
@@ -207,7 +231,7 @@ class ContentItemViewSet(OrgScopedViewSet):
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
         qs = items_for_member(membership=self.membership)
         if self.action == "list":
-            filters = ItemFilters.from_params(self.request.query_params)
+            filters = item_filters(self.request.query_params)
             if not self.membership or not self.can_manage():
                 filters.status = ""
             elif not filters.status:

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from advocacy.api.base import OrgScopedViewSet
+from advocacy.api.filters import choice_filters
 from advocacy.permissions import Capability
 
 from ..models import (
@@ -21,8 +22,8 @@ from ..models import (
     ContentSuggestion,
     Kind,
     SuggestionKind,
+    SuggestionStatus,
 )
-from ..selectors.filters import query_params_text
 from ..selectors.review import suggestions_for
 from ..services.item_parts import CaptionInput
 from ..services.suggestions import suggestion_accept, suggestion_decline, suggestion_submit
@@ -101,9 +102,11 @@ class SuggestionViewSet(OrgScopedViewSet):
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
         qs = suggestions_for(membership=self.membership)
-        wanted = query_params_text(self.request.query_params, ("status",))["status"]
-        if self.action == "list" and wanted:
-            qs = qs.filter(status=wanted)
+        if self.action == "list":
+            allowed = {"status": SuggestionStatus.values}
+            wanted = choice_filters(self.request.query_params, allowed)["status"]
+            if wanted:
+                qs = qs.filter(status=wanted)
         return qs
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

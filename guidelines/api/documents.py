@@ -184,10 +184,8 @@ class PolicyDocumentViewSet(OrgScopedViewSet):
         document = self.get_object()
         version = selectors.policy_version_latest_published(document=document)
         if version is None:
-            return Response(
-                {"errors": {"document": ["This document is not published."]}},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            # Raised, so the error handler answers it in the API's one error format.
+            raise serializers.ValidationError({"document": ["This document is not published."]})
         ack = services.policy_acknowledge(actor=self.membership, version=version)
         return Response(
             {"version_id": version.pk, "acknowledged_at": ack.acknowledged_at},

@@ -30,6 +30,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from advocacy.api.base import OrgScopedViewSet
+from advocacy.api.filters import choice_filters, whole_number_filters
 from advocacy.networks import Network
 from advocacy.permissions import Capability, has_capability
 from content_library.models import ContentItem
@@ -241,23 +242,17 @@ class ShareViewSet(OrgScopedViewSet):
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
         if self.action == "list":
-            scope = self.request.query_params.get("scope", "mine")
-            if scope not in ("mine", "org"):
-                raise DRFValidationError({"scope": [_("“mine” or “org”.")]})
+            params = self.request.query_params
+            chosen = choice_filters(params, {"scope": ("mine", "org"), "state": ShareState.values})
+            scope, state = chosen["scope"] or "mine", chosen["state"]
+            item = whole_number_filters(params, ("item",))["item"]
             if scope == "org" and not has_capability(self.membership, Capability.VIEW_ANALYTICS):
                 raise PermissionDenied(_("Your role does not allow this."))
             qs = sel.shares_for(membership=self.membership, scope=scope)
-            state = self.request.query_params.get("state")
             if state:
-                if state not in ShareState.values:
-                    raise DRFValidationError({"state": [_("Unknown state.")]})
                 qs = qs.filter(state=state)
-            item = self.request.query_params.get("item")
-            if item:
-                try:
-                    qs = qs.filter(item_id=int(item))
-                except ValueError as exc:
-                    raise DRFValidationError({"item": [_("A whole number.")]}) from exc
+            if item is not None:
+                qs = qs.filter(item_id=item)
         elif self.action in _READ_ACTIONS:
             qs = sel.shares_for(membership=self.membership, scope="org")
         else:
