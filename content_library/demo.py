@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from django.utils import timezone
 
 from advocacy.models import Organization
@@ -469,7 +470,11 @@ def seed(*, organization: Organization, members: Any) -> None:
     # (settings.DEMO_SITE_URL, the fetcher's one loopback allow-list entry): the source
     # imports without internet.
     url = f"{settings.DEMO_SITE_URL}feed.xml"
-    if not FeedSource.objects.for_org(organization).filter(url=url).exists():
+    sources = FeedSource.objects.for_org(organization)
+    earlier = sources.filter(url__endswith="/content_library/demo/feed.xml").exclude(url=url)
+    # A demo run on another address (make run PORT=…) moves the demo source along.
+    earlier.update(url=url)
+    if not sources.filter(url=url).exists():
         feed_source_create(actor=manager, name=text["source"], url=url)
 
 
@@ -480,7 +485,10 @@ def _seed_previews(organization: Organization) -> None:
     items = ContentItem.objects.for_org(organization).filter(
         url__in=list(PREVIEWS), kind__in=(Kind.LINK, Kind.VIDEO)
     )
-    for item in items.exclude(preview_status=PreviewStatus.OK):
+    stale = ~Q(preview_status=PreviewStatus.OK) | ~Q(
+        preview_image_url__startswith=settings.DEMO_SITE_URL
+    )
+    for item in items.filter(stale):
         image, site_name, description = PREVIEWS[item.url]
         item.preview_status = PreviewStatus.OK
         item.preview_title = item.title

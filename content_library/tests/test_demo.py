@@ -87,3 +87,18 @@ def test_the_preview_task_leaves_a_settled_preview_alone(world):
     assert content_item_fetch_preview(item.pk, world.a.org.pk) == PreviewStatus.OK
     item.refresh_from_db()
     assert item.preview_status == PreviewStatus.OK and item.preview_error == ""
+
+
+def test_a_demo_run_on_another_address_moves_its_source_and_previews_along(world, settings):
+    settings.DEMO_SITE_URL = "http://127.0.0.1:8000/static/content_library/demo/"
+    demo.seed(organization=world.a.org, members=Members(world.a))
+    settings.DEMO_SITE_URL = "http://127.0.0.1:8791/static/content_library/demo/"
+    demo.seed(organization=world.a.org, members=Members(world.a))
+    sources = FeedSource.objects.for_org(world.a.org)
+    assert [s.url for s in sources] == [f"{settings.DEMO_SITE_URL}feed.xml"]
+    images = set(
+        ContentItem.objects.for_org(world.a.org)
+        .exclude(preview_image_url="")
+        .values_list("preview_image_url", flat=True)
+    )
+    assert images and all(url.startswith(settings.DEMO_SITE_URL) for url in images)

@@ -176,6 +176,18 @@ def wait_ready(url: str, *, timeout: float, alive: Any) -> bool:
     return False
 
 
+def settings_point_at(site_url: str) -> None:
+    """Settings were read before the port was known; the children get ``SITE_URL`` in their
+    environment, and this process (which seeds the demo: tracked links, preview images, the
+    RSS source under ``DEMO_SITE_URL``) is pointed at the same address."""
+    base = site_url.rstrip("/")
+    settings.SITE_URL = base
+    if not os.environ.get("TRACKED_LINK_BASE_URL"):
+        settings.TRACKED_LINK_BASE_URL = base
+    settings.DEMO_SITE_URL = f"{base}/{settings.STATIC_URL.strip('/')}/content_library/demo/"
+    settings.SAFE_HTTP_LOOPBACK_ALLOWLIST = (settings.DEMO_SITE_URL,)
+
+
 class Command(BaseCommand):
     help = "Run web, worker and beat together on the configured (or embedded) services."
 
@@ -246,6 +258,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         host, port = opts["host"], opts["port"]
         site_url = os.environ.get("SITE_URL") or f"http://{_http_host(host)}:{port}"
+        if not os.environ.get("SITE_URL"):
+            settings_point_at(site_url)
         db = settings.DATABASES["default"]
         try:
             if local_postgres_database_ensure(db):
