@@ -97,7 +97,7 @@ class OrgScopedViewSet(viewsets.GenericViewSet):
         method = (request.method or "").lower()
         action_map = getattr(self, "action_map", None)
         if action_map is not None and method != "options" and method not in action_map:
-            raise exceptions.MethodNotAllowed(request.method)
+            raise exceptions.MethodNotAllowed(request.method or "")
         super().check_permissions(request)
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
@@ -125,7 +125,7 @@ class OrgScopedViewSet(viewsets.GenericViewSet):
         return obj
 
     def get_serializer_context(self) -> dict[str, Any]:
-        ctx = super().get_serializer_context()
+        ctx = dict(super().get_serializer_context())
         ctx["organization"] = getattr(self, "organization", None)
         ctx["membership"] = getattr(self, "membership", None)
         return ctx
