@@ -24,7 +24,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import (
@@ -236,7 +236,14 @@ class FeedPage:
 
 def _encode_cursor(item: ContentItem) -> str:
     raw = json.dumps(
-        [item.is_pinned, bool(item.shared_by_me), item.priority, item.feed_at.isoformat(), item.pk]
+        # Feed rows are approved items, which always have a feed time.
+        [
+            item.is_pinned,
+            bool(item.shared_by_me),  # type: ignore[attr-defined]  # the feed's annotation
+            item.priority,
+            cast(datetime, item.feed_at).isoformat(),
+            item.pk,
+        ]
     )
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -281,7 +288,8 @@ class RowBefore(Expression):
         n = len(self.columns)
         self.columns, self.values = list(exprs[:n]), list(exprs[n:])
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    # The stubs follow Django 6 (parameters as a tuple); Django 5.2 compiles lists.
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
         sides, params = [], []
         for side in (self.columns, self.values):
             parts = []
@@ -301,7 +309,8 @@ class InSubqueryArray(Lookup):
     lookup_name = "in_subquery_array"
     prepare_rhs = False
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    # The stubs follow Django 6 (parameters as a tuple); Django 5.2 compiles lists.
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
@@ -375,7 +384,7 @@ def feed_page(
         streams.append(qs[:limit])
     if len(streams) == 2:
         union = streams[0].union(streams[1], all=True)
-        rows = list(
+        rows: list[ContentItem] = list(
             union.order_by("-is_pinned", "shared_by_me", "-priority", "-feed_at", "-id")[:limit]
         )
     else:
@@ -479,7 +488,7 @@ def review_queue(*, membership: Membership, limit: int = 100) -> dict[str, list[
 
 
 #: Revision actions whose note is the reviewer's word to the author.
-REVIEW_FEEDBACK_ACTIONS = {
+REVIEW_FEEDBACK_ACTIONS: dict[str, str] = {
     Status.CHANGES_REQUESTED: "changes_requested",
     Status.REJECTED: "rejected",
 }
@@ -517,7 +526,8 @@ def item_author_id(item: ContentItem) -> int | None:
     """The user whose content the item is: the colleague who suggested it, else whoever
     created it (``None`` for imported entries)."""
     if item.suggested_by_id:
-        return item.suggested_by.user_id
+        # suggested_by_id is set, so the foreign key loads a membership.
+        return cast(Membership, item.suggested_by).user_id
     return item.created_by_id
 
 

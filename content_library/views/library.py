@@ -38,7 +38,9 @@ class LibraryView(OrgPageView):
         )
         next_url = None
         if next_before:
-            params = {k: v for k, v in request.GET.items() if k != "before" and v and valid}
+            params: dict[str, Any] = {
+                k: v for k, v in request.GET.items() if k != "before" and v and valid
+            }
             params["before"] = next_before
             next_url = f"{request.path}?{urlencode(params)}"
         lib_settings = library_settings_for(self.organization)
