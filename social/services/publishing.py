@@ -34,7 +34,8 @@ import logging
 import random
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -432,8 +433,8 @@ def publish_share(share_id: int) -> str:
                     found = connector.find_published(
                         ref, content, since=share.publishing_started_at
                     )
-                except ConnectorError as error:
-                    return _handle_reconcile_error(share, error, requeue=True)
+                except ConnectorError as lookup_error:
+                    return _handle_reconcile_error(share, lookup_error, requeue=True)
             share.error_code = ""
             if found is not None:
                 share_transition_published_from_queued(share, found)
@@ -593,10 +594,10 @@ def reconcile_share(share_id: int) -> str:
                 code="unconfirmed_gave_up",
             )
             return "failed"
-        when = timezone.now() + timedelta(seconds=backoff_seconds(share.attempts))
+        retry_at = timezone.now() + timedelta(seconds=backoff_seconds(share.attempts))
         _requeue(
             share,
-            when,
+            retry_at,
             detail=_("Not found on the network; trying again."),
             message="",
         )
@@ -634,7 +635,9 @@ def publish_poll_pending(share_id: int) -> str:
             if isinstance(error, Transient | RateLimited) and not isinstance(error, UnknownOutcome):
                 # Still processing as far as we know: poll again later.
                 if isinstance(error, RateLimited):
-                    quotas.block_from_error(share.network, share.account.external_id, error)
+                    # The account was checked above; a share keeps its account while publishing.
+                    external_id = cast(NetworkAccount, share.account).external_id
+                    quotas.block_from_error(share.network, external_id, error)
                     delay = error.retry_after
                 else:
                     delay = backoff_seconds(1)
@@ -681,7 +684,7 @@ def publish_due_scheduled(*, limit: int = 500) -> dict[str, int]:
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     )
     for share_id in lost.values_list("pk", flat=True)[:limit]:
-        transaction.on_commit(lambda pk=share_id: _send_now("publish_share", pk))
+        transaction.on_commit(partial(_send_now, "publish_share", share_id))
         counts["requeued"] += 1
     # Publishing shares abandoned by a dead worker: never re-send, reconcile.
     stale = list(
@@ -719,7 +722,7 @@ def publish_due_scheduled(*, limit: int = 500) -> dict[str, int]:
         .exclude(pending_container_id="")
         .values_list("pk", flat=True)[:limit]
     ):
-        transaction.on_commit(lambda pk=share_id: _send_now("publish_poll_pending", pk))
+        transaction.on_commit(partial(_send_now, "publish_poll_pending", share_id))
         counts["polled"] += 1
     # Unconfirmed shares whose reconciliation message was lost.
     for share_id in (
@@ -727,7 +730,7 @@ def publish_due_scheduled(*, limit: int = 500) -> dict[str, int]:
         .filter(state=ShareState.UNKNOWN_OUTCOME, updated_at__lt=now - timedelta(minutes=10))
         .values_list("pk", flat=True)[:limit]
     ):
-        transaction.on_commit(lambda pk=share_id: _send_now("reconcile_share", pk))
+        transaction.on_commit(partial(_send_now, "reconcile_share", share_id))
         counts["reconciled"] += 1
     return counts
 
