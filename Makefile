@@ -35,10 +35,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
+## ruff, the format check, the migrations check and mypy (as `make typecheck`).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy
 
 ## mypy with the Django and DRF plugins (configuration in pyproject.toml).
 typecheck: $(STAMP)

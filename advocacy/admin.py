@@ -43,10 +43,10 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
     list_display = ("created_at", "organization", "actor", "action", "target_type", "target_id")
     list_filter = ("action",)
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.utils.functional import Promise
@@ -107,7 +107,9 @@ def _rule(entry: AuditLogEntry) -> str:
     data = entry.data
     kinds: dict[str, Any] = {}
     if apps.is_installed("guidelines"):
-        kinds = dict(apps.get_model("guidelines", "GuidelineRule")._meta.get_field("kind").choices)
+        # GuidelineRule.kind is a CharField with flat choices.
+        kind_field = apps.get_model("guidelines", "GuidelineRule")._meta.get_field("kind")
+        kinds = dict(cast("list[tuple[str, Any]]", kind_field.choices))
     kind = str(kinds.get(data.get("kind"), data.get("kind") or ""))
     subject = data.get("pattern") or data.get("max_length") or ""
     return f"{kind} “{subject}”" if subject else kind

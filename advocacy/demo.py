@@ -644,7 +644,7 @@ def local_postgres_database_ensure(db: dict[str, Any]) -> bool:
     import psycopg2
     from psycopg2 import sql
 
-    params = {
+    params: dict[str, Any] = {
         "dbname": "postgres",
         "user": db.get("USER") or None,
         "password": db.get("PASSWORD") or None,

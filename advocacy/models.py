@@ -61,7 +61,9 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
-    objects = UserManager()
+    # AbstractUser's stub wants django.contrib.auth's UserManager (username-based); this user
+    # logs in with an e-mail address, so its manager's create_user takes no username.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")
@@ -102,6 +104,9 @@ class ApiToken(models.Model):
     the organization still comes from the URL and the user's membership there."""
 
     PREFIX_LEN = 8
+
+    #: The raw key, set on a new token for the one response that shows it; never stored.
+    key: str
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -300,7 +305,13 @@ class AuditLogEntry(TenantModel):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = models.Manager.from_queryset(AuditLogQuerySet)()
+    # The append-only manager replaces TenantManager; its queryset is still a TenantQuerySet
+    # (``for_org`` works), but the generated class is no TenantManager subclass.
+    objects = models.Manager.from_queryset(AuditLogQuerySet)()  # type: ignore[assignment,misc]
+
+    #: Set for display by ``audit_sentences.describe_entries``; not stored.
+    sentence: str
+    action_label: str
 
     class Meta:
         verbose_name = _("audit log entry")

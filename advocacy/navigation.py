@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from .models import Membership
 from .permissions import Capability, has_capability
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class NavEntry:
-    label: str
+    label: StrOrPromise
     url_name: str
     capability: Capability | None
     #: Entries with a group are shown together under one disclosure menu, so an admin's
@@ -22,7 +26,7 @@ class NavEntry:
 
 
 #: Menu labels, in display order.
-GROUPS: dict[str, str] = {
+GROUPS: dict[str, StrOrPromise] = {
     "content": _("Content"),
     "people": _("People"),
     "settings": _("Settings"),
@@ -61,7 +65,7 @@ def navigation_for(membership: Membership, current_path: str) -> list[dict[str, 
         except NoReverseMatch:
             continue
         active = current_path == url or (url != f"/o/{slug}/" and current_path.startswith(url))
-        item = {"label": entry.label, "url": url, "active": active}
+        item: dict[str, object] = {"label": entry.label, "url": url, "active": active}
         (grouped.setdefault(entry.group, []) if entry.group else top).append(item)
     for key, label in GROUPS.items():
         children = grouped.get(key)

@@ -173,7 +173,8 @@ def _vet(url: str, allowed_schemes: tuple[str, ...], deadline: float) -> tuple[s
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError) as exc:
         raise FetchFailed(f"Could not resolve {host}.") from exc
-    addresses = [info[4][0] for info in infos]
+    # SOCK_STREAM answers are (host, port, ...) tuples: the host is always a string.
+    addresses = [str(info[4][0]) for info in infos]
     if not addresses:
         raise FetchFailed(f"Could not resolve {host}.")
     allow_loopback = _loopback_allowed() or _allow_listed_on_loopback(parts)

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -68,7 +68,8 @@ def access_by_id(
     qs = queryset if queryset is not None else model._default_manager.all()
     try:
         obj = qs.get(organization=organization, pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError) as exc:
+    # The plugin adds DoesNotExist per concrete model; a TypeVar bound to Model lacks it.
+    except (model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
         raise Http404(_("Not found.")) from exc
     # The row is this organization's (the filter above): keep the loaded organization on it,
     # so that reading ``obj.organization`` costs no second query.
@@ -76,7 +77,7 @@ def access_by_id(
     return obj
 
 
-def read_write_capabilities(read: Capability, write: Capability) -> dict[str, Capability]:
+def read_write_capabilities(read: Capability, write: Capability) -> dict[str, Capability | None]:
     """A page's ``capability``: read (GET, HEAD) with one, change (any other method) with
     another."""
     return {"get": read, "head": read, "*": write}
@@ -160,7 +161,7 @@ class OrgPageView(LoginRequiredMixin, OrgContextMixin, View):
         super().__init_subclass__(**kwargs)
         guard_scoped_subclass(cls, "OrgPageView", PAGE_FORBIDDEN_OVERRIDES)
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.resolve_org(request)

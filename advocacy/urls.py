@@ -4,7 +4,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from content_library.views.feed import FeedView
@@ -23,7 +23,7 @@ from .views import (
     tokens,
 )
 
-org_urlpatterns = [
+org_urlpatterns: list[URLPattern | URLResolver] = [
     path("", home.OrgHomeView.as_view(), name="org_home"),
     # Content library (content_library/urls.py) and the employee feed
     path("feed/", FeedView.as_view(), name="content_feed"),

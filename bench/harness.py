@@ -176,7 +176,14 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: se
 
 def results_table(results: Sequence[Result]) -> str:
     """One line per row; rows naming a floor end with the floor's median and the ratio."""
-    header = ("scenario", "requests", "median ms", "p95 ms", "SQL/request", "constant")
+    header: tuple[str, ...] = (
+        "scenario",
+        "requests",
+        "median ms",
+        "p95 ms",
+        "SQL/request",
+        "constant",
+    )
     if any(r.scenario.floor for r in results):
         header += ("floor ms", "ratio")
     medians = {r.scenario.name: r.median_ms for r in results if r.timings_ms}

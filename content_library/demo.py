@@ -88,7 +88,7 @@ PREVIEWS: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-_TEXT = {
+_TEXT: dict[str, dict[str, Any]] = {
     "en": {
         "topics": ["Logistics", "AI", "Careers", "Sustainability"],
         "items": [

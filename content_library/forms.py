@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -20,7 +20,8 @@ CAPTION_SEPARATOR = "---"
 
 def split_alternatives(text: str) -> list[str]:
     """Alternatives are separated by a line holding only ``---``."""
-    parts, current = [], []
+    parts: list[str] = []
+    current: list[str] = []
     for line in (text or "").replace("\r\n", "\n").split("\n"):
         if line.strip() == CAPTION_SEPARATOR:
             parts.append("\n".join(current))
@@ -125,12 +126,17 @@ class ContentItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organization = organization
         self.item = item
-        self.fields["topics"].queryset = Topic.objects.for_org(organization)
-        self.fields["departments"].queryset = Department.objects.for_org(organization)
+        # These three are model multiple-choice fields (many-to-many or declared above).
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["topics"]
+        ).queryset = Topic.objects.for_org(organization)
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["departments"]
+        ).queryset = Department.objects.for_org(organization)
         if item is not None:
-            self.fields["remove_images"].queryset = ContentImage.objects.for_org(
-                organization
-            ).filter(item=item)
+            cast(
+                forms.ModelMultipleChoiceField, self.fields["remove_images"]
+            ).queryset = ContentImage.objects.for_org(organization).filter(item=item)
         else:
             del self.fields["remove_images"]
         for net in Network:

@@ -315,7 +315,7 @@ class ContentImage(TenantModel):
         indexes = [models.Index(fields=["organization", "item"], name="image_org_item")]
 
     def __str__(self) -> str:
-        return self.alt_text or self.image.name
+        return self.alt_text or self.image.name or ""
 
 
 class ContentAudience(TenantModel):

@@ -171,6 +171,7 @@ def seed(*, organization: Organization, members: Any) -> None:
             services.policy_version_publish(version=draft, actor=actor)
         if kind == DocumentKind.POLICY:
             version = policy_version_latest_published(document=document)
+            assert version is not None  # published above
             for m in memberships:
                 if m.role in (Role.ADMIN, Role.MANAGER, Role.HR):
                     services.policy_acknowledge(actor=m, version=version)

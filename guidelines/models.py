@@ -4,6 +4,8 @@ caption rules that ``guidelines.checker`` applies."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +37,11 @@ class PolicyDocument(TenantModel):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    #: Annotated by ``selectors.policy_documents`` on list rows; not stored.
+    published_version_id: int | None
+    published_number: int | None
+    published_at: datetime | None
 
     class Meta:
         verbose_name = _("policy document")
@@ -93,6 +100,10 @@ class PolicyVersion(TenantModel):
             )
         ]
 
+    #: Set by ``selectors.policy_acknowledgement_required``: the number of the version the
+    #: member last accepted (``None`` for a first acceptance); not stored.
+    accepted_number: int | None
+
     def __str__(self) -> str:
         return f"{self.document_id} v{self.number}"
 
@@ -101,8 +112,10 @@ class PolicyVersion(TenantModel):
         return self.published_at is not None
 
     @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> PolicyVersion:
-        instance = super().from_db(db, field_names, values)
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> PolicyVersion:
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._published_in_db = instance.__dict__.get("published_at") is not None
         return instance
 
@@ -200,7 +213,7 @@ class PolicyImage(TenantModel):
         indexes = [models.Index(fields=["organization", "document"], name="policyimage_org_doc")]
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
     @property
     def markdown_snippet(self) -> str:

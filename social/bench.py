@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from django.conf import settings
 from django.db import close_old_connections, connection, connections
@@ -38,6 +38,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bench.harness import BenchContext, Scenario, text_table
+
+if TYPE_CHECKING:
+    from django.test.utils import override_settings
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 BENCH_ITEM_URL = "https://example.com/bench/landing?ref=bench"
@@ -368,7 +371,7 @@ def _connect_accounts(ctx: BenchContext, url: str, count: int) -> list[Any]:
     return accounts
 
 
-def _sandbox_settings(url: str) -> Callable[[], Any]:
+def _sandbox_settings(url: str) -> override_settings:
     from django.test.utils import override_settings
 
     from social_sandbox.mapping import bases
@@ -417,7 +420,7 @@ def bench_publishing(ctx: BenchContext, out: TextIO) -> list[str]:
                     "processed_folder": str(folders["processed"]),
                     "control_folder": str(folders["control"]),
                 }
-                app._pool = None
+                cast(Any, app)._pool = None  # Celery's private pool: not in its stubs
             worker = subprocess.Popen(
                 [
                     sys.executable,
@@ -480,7 +483,7 @@ def bench_publishing(ctx: BenchContext, out: TextIO) -> list[str]:
         if worker is not None:
             _stop(worker)
         app.conf.broker_transport_options = saved
-        app._pool = None
+        cast(Any, app)._pool = None  # Celery's private pool: not in its stubs
         stop_sandbox()
         tmp.cleanup()
     out.write(
@@ -496,7 +499,9 @@ def bench_publishing(ctx: BenchContext, out: TextIO) -> list[str]:
 # ---- c) metrics refresh for 100,000 shares ---------------------------------------------------
 
 
-def _seed_metric_shares(ctx: BenchContext, accounts: list[Any], total: int, url: str) -> list[int]:
+def _seed_metric_shares(
+    ctx: BenchContext, accounts: list[Any], total: int, url: str
+) -> list[tuple[int, str, str]]:
     """``total`` published LinkedIn shares spread over ``accounts`` (created once), and their
     posts in the sandbox's store (which the in-process sandbox holds in memory)."""
     from social.models import Share, ShareState

@@ -30,7 +30,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -406,6 +406,7 @@ def seed(*, organization: Organization, members: Any) -> None:
         for share in new_shares:
             Share.objects.filter(pk=share.pk).update(
                 clicks=share.clicks,
-                next_metrics_at=next_metrics_time(share.published_at, now),
+                # Created as published above, so each has its publication time.
+                next_metrics_at=next_metrics_time(cast(datetime, share.published_at), now),
             )
             _mark_shared(share)

@@ -20,7 +20,7 @@ Errors and a cancelled authorization return there too, with a message the member
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount import signals
@@ -209,7 +209,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     ) -> None:
         """Back to My networks with a message instead of allauth's bare error page."""
         state = (extra_context or {}).get("state")
-        provider_id = getattr(provider, "sub_id", None) or getattr(provider, "id", "")
+        # allauth's provider ids are strings.
+        provider_id = cast(str, getattr(provider, "sub_id", None) or getattr(provider, "id", ""))
         label = network_label(PROVIDER_NETWORKS.get(provider_id, provider_id))
         if exception is not None:
             logger.warning(

@@ -24,12 +24,12 @@ MADE_AT = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
 
 
 def _my_shares_as(client, *, org: Organization, language: str) -> str:
-    member = MembershipFactory(organization=org, user=UserFactory(language=language))
-    item = ApprovedItemFactory(organization=org, url="https://example.com/ovens")
-    ShareFactory(
+    member = MembershipFactory.create(organization=org, user=UserFactory.create(language=language))
+    item = ApprovedItemFactory.create(organization=org, url="https://example.com/ovens")
+    ShareFactory.create(
         membership=member,
         item=item,
-        account=NetworkAccountFactory(user=member.user),
+        account=NetworkAccountFactory.create(user=member.user),
         state=ShareState.PUBLISHED,
         created_at=MADE_AT,
         clicks=10540,
@@ -42,7 +42,9 @@ def _my_shares_as(client, *, org: Organization, language: str) -> str:
 
 
 def test_a_uk_organization_reads_british_dates_and_grouped_figures(client):
-    org = OrganizationFactory(slug="northwind", time_zone="Europe/London", default_language="en")
+    org = OrganizationFactory.create(
+        slug="northwind", time_zone="Europe/London", default_language="en"
+    )
     html = _my_shares_as(client, org=org, language="en")
     assert ">01/12/2026 23:30<" in html
     assert ">10,540<" in html and ">1,234,567<" in html
@@ -52,7 +54,9 @@ def test_a_uk_organization_reads_british_dates_and_grouped_figures(client):
 
 
 def test_a_lithuanian_organization_reads_its_own_dates_times_and_figures(client):
-    org = OrganizationFactory(slug="pienas", time_zone="Europe/Vilnius", default_language="lt")
+    org = OrganizationFactory.create(
+        slug="pienas", time_zone="Europe/Vilnius", default_language="lt"
+    )
     html = _my_shares_as(client, org=org, language="lt")
     assert ">2026-12-02 01:30<" in html  # Vilnius is two hours ahead in winter
     assert ">10\xa0540<" in html and ">1\xa0234\xa0567<" in html
@@ -61,7 +65,9 @@ def test_a_lithuanian_organization_reads_its_own_dates_times_and_figures(client)
 def test_an_english_speaker_in_a_lithuanian_organization_gets_english_words_and_local_time(
     client,
 ):
-    org = OrganizationFactory(slug="pienas-en", time_zone="Europe/Vilnius", default_language="lt")
+    org = OrganizationFactory.create(
+        slug="pienas-en", time_zone="Europe/Vilnius", default_language="lt"
+    )
     html = _my_shares_as(client, org=org, language="en")
     assert "My shares" in html
     assert ">12/02/2026 1:30 a.m.<" in html  # English without a British region: Django's en

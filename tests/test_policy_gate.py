@@ -38,7 +38,7 @@ def _message(membership) -> str:
 def test_first_acceptance(world, policy):
     member = world.a.members["employee"]
     pending = selectors.policy_acknowledgement_required(membership=member)
-    assert pending.accepted_number is None
+    assert pending is not None and pending.accepted_number is None
     message = _message(member)
     assert message.startswith("Before you share, please read and accept “Social-media policy”")
     assert f"/o/{world.a.org.slug}/guidelines/{policy.pk}/" in message
@@ -52,7 +52,7 @@ def test_re_acceptance_names_the_versions(world, policy):
     share_policy_check(membership=member)
     _republish(world, policy, "Be kind, honest and brief.", requires_reacknowledgement=True)
     pending = selectors.policy_acknowledgement_required(membership=member)
-    assert (pending.number, pending.accepted_number) == (3, 1)
+    assert pending is not None and (pending.number, pending.accepted_number) == (3, 1)
     message = _message(member)
     assert message.startswith(
         "“Social-media policy” changed since you accepted version 1: review version 3"
@@ -64,7 +64,7 @@ def test_composer_tells_the_two_cases_apart(world, policy, client):
     from content_library.tests.factories import ApprovedItemFactory
 
     member = world.a.members["employee"]
-    item = ApprovedItemFactory(organization=world.a.org)
+    item = ApprovedItemFactory.create(organization=world.a.org)
     client.force_login(member.user)
     pages = (
         reverse("share_compose", kwargs={"org_slug": world.a.org.slug, "item_id": item.pk}),

@@ -130,7 +130,7 @@ class OrgScopedViewSet(ApiViewMixin, viewsets.GenericViewSet):
         method = (request.method or "").lower()
         action_map = getattr(self, "action_map", None)
         if action_map is not None and method != "options" and method not in action_map:
-            raise exceptions.MethodNotAllowed(request.method)
+            raise exceptions.MethodNotAllowed(request.method or "")
         super().check_permissions(request)
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
@@ -158,7 +158,7 @@ class OrgScopedViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return obj
 
     def get_serializer_context(self) -> dict[str, Any]:
-        ctx = super().get_serializer_context()
+        ctx = dict(super().get_serializer_context())
         ctx["organization"] = getattr(self, "organization", None)
         ctx["membership"] = getattr(self, "membership", None)
         return ctx

@@ -3,13 +3,13 @@ organization of the URL, with the caller's role there)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ..models import Organization
+from ..models import Organization, User
 from ..selectors import memberships_of_user
 from .base import ANY_MEMBER, ApiViewMixin, OrgScopedViewSet
 
@@ -39,7 +39,7 @@ class MeViewSet(ApiViewMixin, viewsets.GenericViewSet):
     serializer_class = MeSerializer
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = request.user
+        user = cast(User, request.user)  # IsAuthenticated (the default permission) has run
         data = {
             "id": user.pk,
             "email": user.email,

@@ -49,7 +49,8 @@ class KeysetPagination(BasePagination):
             return default
         return min(size, self.max_page_size)
 
-    def paginate_queryset(
+    # Keyset pagination needs a queryset to order and filter; DRF's signature also allows a list.
+    def paginate_queryset(  # type: ignore[override]
         self, queryset: QuerySet, request: Request, view: Any = None
     ) -> list[Any]:
         self.request = request

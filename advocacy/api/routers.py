@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import URLPattern
 from rest_framework.routers import Route, SimpleRouter
 
 
@@ -37,7 +38,7 @@ class Router(SimpleRouter):
     def get_urls(self) -> list[Any]:
         urls = super().get_urls()
         for url in urls:
-            if url.name in self._names:
+            if isinstance(url, URLPattern) and url.name in self._names:
                 url.name = self._names[url.name]
         return urls
 

@@ -6,7 +6,7 @@ filtered by ``request.user``, so another user's token is a 404, never a 403.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
-from ..models import ApiToken
+from ..models import ApiToken, User
 from ..selectors import api_tokens_of_user
 from ..services.tokens import api_token_create, api_token_revoke
 from .base import ApiViewMixin
@@ -25,8 +25,8 @@ from .throttling import AuthThrottle
 class ApiTokenSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiToken
-        fields = ("id", "name", "prefix", "created_at", "last_used_at")
-        read_only_fields = ("id", "prefix", "created_at", "last_used_at")
+        fields: tuple[str, ...] = ("id", "name", "prefix", "created_at", "last_used_at")
+        read_only_fields: tuple[str, ...] = ("id", "prefix", "created_at", "last_used_at")
 
 
 class ApiTokenCreatedSerializer(ApiTokenSerializer):
@@ -63,17 +63,24 @@ class ApiTokenViewSet(
     def get_queryset(self) -> QuerySet[ApiToken]:
         if getattr(self, "swagger_fake_view", False):
             return ApiToken.objects.none()
-        return api_tokens_of_user(user=self.request.user).order_by("-id")
+        # IsAuthenticated (the default permission) has run: the user is signed in.
+        return api_tokens_of_user(user=cast(User, self.request.user)).order_by("-id")
 
     @extend_schema(request=ApiTokenSerializer, responses={201: ApiTokenCreatedSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = ApiTokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, raw = api_token_create(actor=request.user, name=serializer.validated_data["name"])
+        token, raw = api_token_create(
+            actor=cast(User, request.user),  # IsAuthenticated has run
+            name=serializer.validated_data["name"],
+        )
         token.key = raw
         return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        api_token_revoke(actor=request.user, token_id=kwargs.get(self.lookup_url_kwarg))
+        api_token_revoke(
+            actor=cast(User, request.user),  # IsAuthenticated has run
+            token_id=kwargs["token_id"],  # the route's lookup_url_kwarg
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

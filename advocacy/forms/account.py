@@ -3,7 +3,7 @@ profile and the language switch."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -49,7 +49,7 @@ class SignupOrganizationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = language_choices()
+        cast(forms.ChoiceField, self.fields["language"]).choices = language_choices()  # declared
         self.fields["language"].initial = translation.get_language() or settings.LANGUAGE_CODE
 
     def clean_name(self) -> str:
@@ -90,7 +90,11 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [("", _("Same as my browser")), *language_choices()]
+        # User.language has choices: its form field is a ChoiceField.
+        cast(forms.ChoiceField, self.fields["language"]).choices = [
+            ("", _("Same as my browser")),
+            *language_choices(),
+        ]
         self.fields["name"].widget.attrs["autocomplete"] = "name"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -27,4 +27,4 @@ class AuditLogFilterForm(forms.Form):
 
             if AuditLogEntry.objects.for_org(organization).filter(action=wanted).exists():
                 choices.append((wanted, wanted))
-        self.fields["action"].choices = choices
+        cast(forms.ChoiceField, self.fields["action"]).choices = choices  # declared a ChoiceField

@@ -3,7 +3,7 @@ invited person who has no account yet."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -27,8 +27,9 @@ class InviteForm(OrgForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments_of(organization=self.organization)
-        self.fields["department"].empty_label = _("No department")
+        department = cast(forms.ModelChoiceField, self.fields["department"])  # declared above
+        department.queryset = departments_of(organization=self.organization)
+        department.empty_label = _("No department")
 
 
 class InvitationImportForm(forms.Form):
@@ -71,7 +72,7 @@ class InvitationSignupForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -31,11 +31,14 @@ class MemberFilterForm(OrgForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Name or e-mail")})
-        self.fields["role"].choices = [("", _("All roles")), *Role.choices]
-        self.fields["department"].queryset = departments_of(organization=self.organization)
-        self.fields["department"].empty_label = _("All departments")
+        # The fields as declared above (self.fields holds copies of them).
+        cast(forms.ChoiceField, self.fields["role"]).choices = [("", _("All roles")), *Role.choices]
+        department = cast(forms.ModelChoiceField, self.fields["department"])
+        department.queryset = departments_of(organization=self.organization)
+        department.empty_label = _("All departments")
         labels = {"active": _("Active"), "inactive": _("Deactivated"), "all": _("All")}
-        self.fields["status"].choices = [(s, labels[s]) for s in MEMBER_STATUSES]
+        status = cast(forms.ChoiceField, self.fields["status"])
+        status.choices = [(s, labels[s]) for s in MEMBER_STATUSES]
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
@@ -56,9 +59,11 @@ class MemberEditForm(forms.ModelForm):
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.fields["department"].queryset = departments_of(organization=organization)
-        self.fields["department"].empty_label = _("No department")
-        self.fields["language"].choices = [
+        # Membership.department is a ForeignKey and language a CharField with choices.
+        department = cast(forms.ModelChoiceField, self.fields["department"])
+        department.queryset = departments_of(organization=organization)
+        department.empty_label = _("No department")
+        cast(forms.ChoiceField, self.fields["language"]).choices = [
             ("", _("Organization default")),
             *settings.LANGUAGES,
         ]

@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -132,7 +132,7 @@ def invitation_rows_validate(
                 )
             else:
                 report.department = department
-        if len(row.name or "") > Invitation._meta.get_field("name").max_length:
+        if len(row.name or "") > cast(int, Invitation._meta.get_field("name").max_length):
             report.errors.setdefault("name", []).append(_("The name is too long."))
         reports.append(report)
 

@@ -8,11 +8,11 @@ admin, and nobody deactivates themselves. Every service takes the acting
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,8 +105,9 @@ def member_update(
             errors.setdefault("role", []).append(
                 _("This is the organization's last active admin. Make someone else an admin first.")
             )
-    if requested.get("department") is not None and (
-        requested["department"].organization_id != organization.pk
+    department_wanted = requested.get("department")
+    if isinstance(department_wanted, Department) and (
+        department_wanted.organization_id != organization.pk
     ):
         errors.setdefault("department", []).append(_("Choose a department of this organization."))
     if "language" in requested and requested["language"] not in {"", *_language_codes()}:
@@ -123,7 +124,9 @@ def member_update(
         )
     for name in ("location", "job_title", "external_id"):
         value = requested.get(name)
-        max_length = Membership._meta.get_field(name).max_length
+        # location, job_title and external_id are CharFields.
+        max_length = cast(models.CharField, Membership._meta.get_field(name)).max_length
+
         if isinstance(value, str) and max_length and len(value) > max_length:
             errors.setdefault(name, []).append(_("At most %(n)d characters.") % {"n": max_length})
     if errors:

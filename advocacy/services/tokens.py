@@ -8,6 +8,8 @@ user's token looks like a missing one. Only a SHA-256 digest of the key is store
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -25,7 +27,7 @@ MAX_ACTIVE_TOKENS_PER_USER = 20
 def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """A new token for ``actor``. Returns the row and the raw key, which is never stored."""
     name = (name or "").strip()
-    max_length = ApiToken._meta.get_field("name").max_length
+    max_length = cast(int, ApiToken._meta.get_field("name").max_length)  # a CharField's
     if not name:
         raise ValidationError({"name": [_("Give the token a name.")]})
     if len(name) > max_length:
@@ -53,7 +55,7 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
-def api_token_revoke(*, actor: User, token_id: object) -> ApiToken:
+def api_token_revoke(*, actor: User, token_id: int | str) -> ApiToken:
     """Revoke one of ``actor``'s active tokens; another user's token looks like a missing one."""
     try:
         token = api_tokens_of_user(user=actor).get(pk=token_id)

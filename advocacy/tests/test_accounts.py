@@ -24,7 +24,7 @@ def _fresh_rate_limits():
 
 
 def _link(message: mail.EmailMessage, pattern: str) -> str:
-    match = re.search(rf"https?://[^/\s]+(\S*{pattern}\S*)", message.body)
+    match = re.search(rf"https?://[^/\s]+(\S*{pattern}\S*)", str(message.body))
     assert match, message.body
     return match.group(1)
 

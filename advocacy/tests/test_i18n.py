@@ -8,6 +8,7 @@ import gettext
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -82,7 +83,9 @@ def _placeholders(text: str) -> set[str]:
 
 
 def _nplurals(header: Entry) -> int:
-    return int(re.search(r"nplurals=(\d+)", header.msgstr[0]).group(1))
+    match = re.search(r"nplurals=(\d+)", header.msgstr[0])
+    assert match, header.msgstr[0]
+    return int(match.group(1))
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
@@ -116,15 +119,17 @@ def test_compiled_catalog_matches_its_source(lang):
     assert mo_path.exists(), f"run `make messages`: {mo_path} is missing"
     with mo_path.open("rb") as fh:
         mo = gettext.GNUTranslations(fh)
+    # The parsed messages; typeshed does not declare this private attribute.
+    catalog: dict[Any, str] = mo._catalog  # type: ignore[attr-defined]
     stale = []
     for e in _catalog(lang)[1:]:
         msgid = e.msgid if e.msgctxt is None else f"{e.msgctxt}\x04{e.msgid}"
         if e.msgid_plural is None:
-            if mo._catalog.get(msgid) != e.msgstr.get(0):
+            if catalog.get(msgid) != e.msgstr.get(0):
                 stale.append(e.msgid)
         else:
             for i, form in e.msgstr.items():
-                if mo._catalog.get((msgid, i)) != form:
+                if catalog.get((msgid, i)) != form:
                     stale.append(e.msgid)
                     break
     assert not stale, f"{lang}: .mo is stale, run `make messages` ({stale[:5]})"

@@ -33,7 +33,9 @@ def test_shell_has_landmarks_skip_link_and_account_links(client, world):
 
 def test_navigation_follows_the_role_and_marks_the_current_page(client, world):
     html = _home(client, world.a, Role.EMPLOYEE).content.decode()
-    nav = re.search(r'<nav class="mainnav".*?</nav>', html, re.S).group(0)
+    match = re.search(r'<nav class="mainnav".*?</nav>', html, re.S)
+    assert match
+    nav = match.group(0)
     assert f'href="/o/{world.a.org.slug}/" aria-current="page"' in nav
     assert "Audit log" not in nav and "Members" not in nav
 
@@ -43,7 +45,9 @@ def test_org_switcher_lists_the_users_other_organizations(client, world):
     other = OrganizationFactory(slug="nordic", name="Nordic Ltd")
     MembershipFactory(organization=other, user=user, role=Role.MANAGER)
     html = _home(client, world.a, Role.EMPLOYEE).content.decode()
-    switcher = re.search(r'<details class="menu org-switcher">.*?</details>', html, re.S).group(0)
+    match = re.search(r'<details class="menu org-switcher">.*?</details>', html, re.S)
+    assert match
+    switcher = match.group(0)
     assert 'href="/o/nordic/"' in switcher and "Nordic Ltd" in switcher
     assert f'href="/o/{world.a.org.slug}/" aria-current="true"' in switcher
     # Tenant B, where the user is not a member, is never offered.
@@ -185,7 +189,9 @@ def test_manager_home_is_not_the_employee_home(client, world):
 
 def test_admin_navigation_groups_management_pages_into_menus(client, world):
     html = _home(client, world.a, Role.ADMIN).content.decode()
-    nav = re.search(r'<nav class="mainnav".*?</nav>', html, re.S).group(0)
+    match = re.search(r'<nav class="mainnav".*?</nav>', html, re.S)
+    assert match
+    nav = match.group(0)
     menus = re.findall(
         r'<details class="menu navmenu"><summary[^>]*>(.*?)</summary>(.*?)</details>', nav, re.S
     )

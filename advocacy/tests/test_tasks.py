@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from advocacy import services
 from advocacy.models import AuditLogEntry, Invitation, token_hash
@@ -44,7 +48,9 @@ def test_invitation_email_is_sent_by_celery_after_commit(
     [message] = mail.outbox
     assert message.to == ["new.person@example.com"]
     assert "Acme" in message.subject
-    url, raw = LINK.search(message.body).groups()
+    match = LINK.search(str(message.body))
+    assert match, message.body
+    url, raw = match.groups()
     assert url.startswith("https://chorus.example.org/invite/")
     assert "Rūta" in message.body
     inv.refresh_from_db()
@@ -62,9 +68,14 @@ def test_email_is_written_in_the_organization_language(world, eager_celery):
     seen = []
     original = invitation_services.render_to_string
 
-    def spy(template, context):
+    def spy(
+        template_name: Sequence[str] | str,
+        context: Mapping[str, Any] | None = None,
+        request: HttpRequest | None = None,
+        using: str | None = None,
+    ) -> SafeString:
         seen.append(translation.get_language())
-        return original(template, context)
+        return original(template_name, context, request, using)
 
     invitation_services.render_to_string = spy
     try:
@@ -87,11 +98,15 @@ def test_bulk_send_and_resend_issue_fresh_links(
         "b1@example.com",
         "b2@example.com",
     ]
-    first_raw = LINK.search(mail.outbox[0].body).group(2)
+    first_match = LINK.search(str(mail.outbox[0].body))
+    assert first_match
+    first_raw = first_match.group(2)
     inv = Invitation.objects.get(token_hash=token_hash(first_raw))
     with django_capture_on_commit_callbacks(execute=True):
         services.invitation_resend(actor=t.members["admin"], invitation=inv)
-    second_raw = LINK.search(mail.outbox[-1].body).group(2)
+    second_match = LINK.search(str(mail.outbox[-1].body))
+    assert second_match
+    second_raw = second_match.group(2)
     assert second_raw != first_raw
     assert Invitation.objects.filter(token_hash=token_hash(first_raw)).count() == 0
     assert bulk_invitations_send.name == "advocacy.tasks.bulk_invitations_send"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.http import Http404
 from rest_framework import permissions
@@ -91,7 +93,7 @@ def test_api_base_accepts_permission_classes_that_keep_the_capability_check():
         def has_permission(self, request, view):
             return True
 
-    cls = type(
+    cls: Any = type(
         "Fine",
         (OrgScopedViewSet,),
         {"permission_classes": [permissions.IsAuthenticated, HasActionCapability, Stricter]},

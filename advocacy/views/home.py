@@ -4,7 +4,7 @@ favicon."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,12 +14,16 @@ from django.utils.translation import gettext_lazy
 
 from ..models import Membership, Role
 from ..permissions import Capability, capabilities_for, has_capability
+from ..request_types import AuthenticatedHttpRequest
 from ..selectors import memberships_of_user
 from ..tenancy import OrgPageView
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send a signed-in user to their organization; let them pick when they have several."""
     memberships = list(memberships_of_user(user=request.user))
     if len(memberships) == 1:
@@ -45,8 +49,8 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class Shortcut:
-    label: str
-    description: str
+    label: StrOrPromise
+    description: StrOrPromise
     url_name: str
     capability: Capability
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms.service_errors import form_add_service_errors
 from ..forms.tokens import ApiTokenCreateForm
+from ..request_types import AuthenticatedHttpRequest
 from ..selectors import api_tokens_of_user
 from ..services.tokens import api_token_create, api_token_revoke
 
@@ -20,7 +21,7 @@ from ..services.tokens import api_token_create, api_token_revoke
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List and create tokens. A new key is shown in this response only, never again."""
     form = ApiTokenCreateForm(request.POST or None)
     created = raw_key = None
@@ -46,7 +47,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke_view(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     token = api_token_revoke(actor=request.user, token_id=token_id)
     messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
     return redirect("account_api_tokens")

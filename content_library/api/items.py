@@ -63,7 +63,7 @@ class ContentItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ContentItem
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "kind",
             "title",
@@ -90,7 +90,7 @@ class ContentItemSerializer(serializers.ModelSerializer):
             "created_at",
             "approved_at",
         )
-        read_only_fields = fields
+        read_only_fields: tuple[str, ...] = fields
 
     def get_captions(self, obj: ContentItem) -> list[dict[str, Any]]:
         return [{"network": c.network, "text": c.text} for c in obj.captions.all()]
@@ -121,7 +121,7 @@ class ContentItemSerializer(serializers.ModelSerializer):
         }
 
     def get_suggested_by(self, obj: ContentItem) -> str | None:
-        return str(obj.suggested_by.user) if obj.suggested_by_id else None
+        return str(obj.suggested_by.user) if obj.suggested_by is not None else None
 
     def get_networks(self, obj: ContentItem) -> list[str]:
         return item_networks(obj)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.utils.translation import gettext as _
 
 from advocacy.models import Department, Organization, Role
@@ -167,9 +167,7 @@ def set_audience(
     )
 
 
-def images_attach(
-    item: ContentItem, images: Sequence[UploadedFile | tuple[UploadedFile, str]]
-) -> int:
+def images_attach(item: ContentItem, images: Sequence[File | tuple[File, str]]) -> int:
     start = ContentImage.objects.filter(item=item).count()
     for n, entry in enumerate(images):
         upload, alt = entry if isinstance(entry, tuple) else (entry, "")

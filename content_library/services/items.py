@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,7 +84,7 @@ def content_item_create(
     departments: Iterable[Department | int] = (),
     locations: Iterable[str] = (),
     roles: Iterable[str] = (),
-    images: Sequence[UploadedFile | tuple[UploadedFile, str]] = (),
+    images: Sequence[File | tuple[File, str]] = (),
     translation_of: ContentItem | None = None,
     suggested_by: Membership | None = None,
 ) -> ContentItem:
@@ -190,7 +190,7 @@ def content_item_update(
     departments: Iterable[Department | int] | None = None,
     locations: Iterable[str] | None = None,
     roles: Iterable[str] | None = None,
-    add_images: Sequence[UploadedFile | tuple[UploadedFile, str]] = (),
+    add_images: Sequence[File | tuple[File, str]] = (),
     remove_image_ids: Iterable[int] = (),
     **changes: Any,
 ) -> ContentItem:

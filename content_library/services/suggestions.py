@@ -120,7 +120,8 @@ def suggestion_accept(
             data = suggestion.image.read()
         finally:
             suggestion.image.close()
-        images = [ContentFile(data, name=suggestion.image.name.rsplit("/", 1)[-1])]
+        name = suggestion.image.name or ""  # set: the image was just read
+        images = [ContentFile(data, name=name.rsplit("/", 1)[-1])]
     item = item_insert(
         organization=suggestion.organization,
         actor=actor,

@@ -20,7 +20,7 @@ from ..models import (
 )
 
 
-class ContentItemFactory(factory.django.DjangoModelFactory):
+class ContentItemFactory(factory.django.DjangoModelFactory[ContentItem]):
     class Meta:
         model = ContentItem
 
@@ -42,7 +42,7 @@ class ApprovedItemFactory(ContentItemFactory):
     feed_at = factory.LazyAttribute(lambda o: o.publish_at or o.approved_at)
 
 
-class CaptionFactory(factory.django.DjangoModelFactory):
+class CaptionFactory(factory.django.DjangoModelFactory[SuggestedCaption]):
     class Meta:
         model = SuggestedCaption
 
@@ -52,7 +52,7 @@ class CaptionFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Proud of this, take {n}")
 
 
-class TopicFactory(factory.django.DjangoModelFactory):
+class TopicFactory(factory.django.DjangoModelFactory[Topic]):
     class Meta:
         model = Topic
 
@@ -60,7 +60,7 @@ class TopicFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Topic {n}")
 
 
-class SuggestionFactory(factory.django.DjangoModelFactory):
+class SuggestionFactory(factory.django.DjangoModelFactory[ContentSuggestion]):
     class Meta:
         model = ContentSuggestion
 
@@ -73,7 +73,7 @@ class SuggestionFactory(factory.django.DjangoModelFactory):
     note = "Worth a look"
 
 
-class FeedSourceFactory(factory.django.DjangoModelFactory):
+class FeedSourceFactory(factory.django.DjangoModelFactory[FeedSource]):
     class Meta:
         model = FeedSource
 

@@ -9,25 +9,25 @@ from typing import Any
 def _item(t: Any) -> int:
     from .factories import ApprovedItemFactory
 
-    return ApprovedItemFactory(organization=t.org).pk
+    return ApprovedItemFactory.create(organization=t.org).pk
 
 
 def _suggestion(t: Any) -> int:
     from .factories import SuggestionFactory
 
-    return SuggestionFactory(organization=t.org, submitted_by=t.members["employee"]).pk
+    return SuggestionFactory.create(organization=t.org, submitted_by=t.members["employee"]).pk
 
 
 def _source(t: Any) -> int:
     from .factories import FeedSourceFactory
 
-    return FeedSourceFactory(organization=t.org).pk
+    return FeedSourceFactory.create(organization=t.org).pk
 
 
 def _topic(t: Any) -> int:
     from .factories import TopicFactory
 
-    return TopicFactory(organization=t.org).pk
+    return TopicFactory.create(organization=t.org).pk
 
 
 KWARG_FACTORIES: dict[str, Callable[[Any], Any]] = {

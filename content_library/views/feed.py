@@ -70,7 +70,9 @@ class FeedView(OrgPageView):
             page = feed_page(membership=self.membership, filters=filters)
         next_url = None
         if page.next_cursor:
-            params = {k: v for k, v in request.GET.items() if k != "cursor" and v and valid}
+            params: dict[str, Any] = {
+                k: v for k, v in request.GET.items() if k != "cursor" and v and valid
+            }
             params["cursor"] = page.next_cursor
             next_url = f"{request.path}?{urlencode(params)}"
         ctx = self.get_context_data(

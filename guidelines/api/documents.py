@@ -4,7 +4,8 @@ admins create, edit the draft and see drafts) and, nested, ``documents/<id>/vers
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
@@ -78,8 +79,9 @@ class PolicyDocumentSerializer(serializers.ModelSerializer):
             return {
                 "id": document.published_version_id,
                 "number": document.published_number,
+                # A published version always has its publication time.
                 "published_at": serializers.DateTimeField().to_representation(
-                    document.published_at
+                    cast(datetime, document.published_at)
                 ),
             }
         version = selectors.policy_version_latest_published(document=document)
@@ -118,7 +120,9 @@ class PublishSerializer(serializers.Serializer):
 
 
 class AcknowledgementStatusSerializer(serializers.Serializer):
-    required = serializers.BooleanField()
+    # DRF's metaclass moves declared fields out of the class, so this does not shadow
+    # Field.required at runtime; the stubs see a class attribute of the serializer.
+    required = serializers.BooleanField()  # type: ignore[assignment]
     document_id = serializers.IntegerField(allow_null=True)
     version_id = serializers.IntegerField(allow_null=True)
     version_number = serializers.IntegerField(allow_null=True)

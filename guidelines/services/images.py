@@ -3,6 +3,8 @@ stored under the organization's own folder. Admin writes, audit-logged."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -87,7 +89,7 @@ def policy_image_upload(
 @transaction.atomic
 def policy_image_delete(*, actor: Membership, image: PolicyImage) -> None:
     require_capability(actor, image.organization_id)
-    name = image.image.name
+    name = cast(str, image.image.name)  # a saved image always has its file's name
     storage = image.image.storage
     audit_log_record(
         organization=image.organization,

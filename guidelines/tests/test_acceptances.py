@@ -66,7 +66,8 @@ def test_statuses_agree_with_the_sharing_gate(world, policy):
     rows = selectors.policy_acceptances(document=policy, version=version)
     for m in rows:
         gate = selectors.policy_acknowledgement_required(membership=m)
-        assert (m.acceptance == "pending") == (gate is not None), m
+        # ``acceptance`` is a queryset annotation.
+        assert (m.acceptance == "pending") == (gate is not None), m  # type: ignore[attr-defined]
 
 
 def test_unknown_filter_is_a_form_error_not_a_500(world, policy, client):
@@ -79,12 +80,14 @@ def test_unknown_filter_is_a_form_error_not_a_500(world, policy, client):
 
 
 def test_keyset_pages(world, policy, client):
-    extra = [MembershipFactory(organization=world.a.org) for _ in range(52)]
+    extra = [MembershipFactory.create(organization=world.a.org) for _ in range(52)]
     client.force_login(world.a.admin)
     html = client.get(_url(world, policy), {"status": "pending"}).content.decode()
     first = list(_statuses(html))
     assert len(first) == 50 and first == sorted(first, reverse=True)
-    next_url = re.search(r'href="([^"]+)" rel="next"', html).group(1).replace("&amp;", "&")
+    match = re.search(r'href="([^"]+)" rel="next"', html)
+    assert match
+    next_url = match.group(1).replace("&amp;", "&")
     assert "status=pending" in next_url
     rest = list(_statuses(client.get(next_url).content.decode()))
     assert len(rest) == 6  # 52 new and the 4 members of the world, none accepted
@@ -96,7 +99,7 @@ def test_keyset_pages(world, policy, client):
 def test_queries_do_not_grow_with_members(world, policy, client, n, django_assert_max_num_queries):
     version = policy.versions.get()
     for _ in range(n):
-        m = MembershipFactory(organization=world.a.org)
+        m = MembershipFactory.create(organization=world.a.org)
         services.policy_acknowledge(actor=m, version=version)
     client.force_login(world.a.admin)
     with django_assert_max_num_queries(10):

@@ -72,8 +72,10 @@ def test_editing_after_publish_makes_a_new_draft(world, policy):
         document=policy, actor=world.a.members["admin"], body_markdown="v2 text, edited"
     )
     assert same.pk == draft.pk and same.body_markdown == "v2 text, edited"
-    assert selectors.policy_version_latest_published(document=policy).number == 1
-    assert selectors.policy_version_draft(document=policy).pk == draft.pk
+    latest = selectors.policy_version_latest_published(document=policy)
+    assert latest is not None and latest.number == 1
+    current_draft = selectors.policy_version_draft(document=policy)
+    assert current_draft is not None and current_draft.pk == draft.pk
 
 
 def test_empty_draft_cannot_be_published(world):
@@ -128,7 +130,8 @@ def test_new_member_must_accept_even_without_reacknowledgement(world, policy):
     )
     services.policy_version_publish(version=v2, actor=world.a.members["admin"])
     manager = world.a.members["manager"]
-    assert selectors.policy_acknowledgement_required(membership=manager).pk == v2.pk
+    pending = selectors.policy_acknowledgement_required(membership=manager)
+    assert pending is not None and pending.pk == v2.pk
 
 
 def test_only_policies_gate_and_only_published_ones(world):
@@ -167,8 +170,9 @@ def test_image_upload_validates_and_stores_under_the_organization(world, policy)
     image = services.policy_image_upload(
         document=policy, actor=world.a.members["admin"], upload=png_upload(), alt_text="Logo"
     )
-    assert image.image.name.startswith(f"guidelines/{world.a.org.pk}/")
-    assert image.image.name.endswith(".png")
+    name = image.image.name
+    assert name and name.startswith(f"guidelines/{world.a.org.pk}/")
+    assert name.endswith(".png")
     assert (image.width, image.height) == (4, 3)
     assert image.markdown_snippet == f"![Logo]({image.image.url})"
     html = render_markdown(image.markdown_snippet, organization=world.a.org)

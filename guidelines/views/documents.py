@@ -55,7 +55,12 @@ class DocumentDetailView(GuidelinesPageView):
         # A re-acceptance: show what changed since the version the member accepted.
         accepted_before = None
         diff = None
-        if must_accept and pending.accepted_number is not None:
+        if (
+            must_accept
+            and pending is not None
+            and published is not None
+            and pending.accepted_number is not None
+        ):
             accepted_before = selectors.policy_version_by_number(
                 document=document, number=pending.accepted_number
             )

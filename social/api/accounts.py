@@ -17,7 +17,7 @@ The health viewset is an ordinary tenant viewset over ``NetworkPolicy``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -28,6 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from advocacy.api.base import ANY_MEMBER, OrgScopedViewSet
+from advocacy.models import User
 from advocacy.networks import Network
 from advocacy.permissions import Capability
 
@@ -82,11 +83,13 @@ class NetworkAccountSerializer(serializers.ModelSerializer):
 
 class NetworkHealthRowSerializer(serializers.Serializer):
     network = serializers.ChoiceField(choices=Network.choices)
-    label = serializers.CharField()
+    # DRF's metaclass moves declared fields out of the class, so these do not shadow
+    # Field.label/Field.required at runtime; the stubs see class attributes.
+    label = serializers.CharField()  # type: ignore[assignment]
     connected_members = serializers.IntegerField()
     needs_reconnect_members = serializers.IntegerField()
     expiring_members = serializers.IntegerField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
     allowed = serializers.BooleanField()
     errors_24h = serializers.IntegerField(help_text="Errors talking to the network, last 24 h.")
     last_error = serializers.CharField(help_text="What the latest error was (empty: none).")
@@ -117,7 +120,8 @@ class NetworkAccountViewSet(OrgScopedViewSet):
 
     @extend_schema(responses=NetworkAccountSerializer(many=True))
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        accounts = network_accounts_of_user(user=request.user)
+        user = cast(User, request.user)  # IsAuthenticated (the default permission) has run
+        accounts = network_accounts_of_user(user=user)
         return Response(self.get_serializer(accounts, many=True).data)
 
     @extend_schema(
@@ -127,7 +131,10 @@ class NetworkAccountViewSet(OrgScopedViewSet):
     )
     @action(detail=True, methods=["post"], url_name="api_network_account_disconnect")
     def disconnect(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        account = network_account_of_user(user=request.user, account_id=kwargs["account_id"])
+        account = network_account_of_user(
+            user=cast(User, request.user),  # IsAuthenticated has run
+            account_id=kwargs["account_id"],
+        )
         account = network_account_disconnect(account=account)
         return Response(self.get_serializer(account).data)
 

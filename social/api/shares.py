@@ -89,9 +89,10 @@ class ShareSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_account_name(self, obj: Share) -> str:
-        if obj.account_id is None:
+        account = obj.account  # no query when the share has no account
+        if account is None:
             return ""
-        return obj.account.display_name or obj.account.external_id
+        return account.display_name or account.external_id
 
     def get_tracked_url(self, obj: Share) -> str:
         link = sel.share_tracked_link(obj)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -34,7 +34,7 @@ class NetworkPolicyForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         for network in CONNECTABLE_NETWORKS:
             if data.get(f"{network}_required") and not data.get(f"{network}_allowed"):
                 self.add_error(

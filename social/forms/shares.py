@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -54,7 +54,8 @@ class ComposeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.targets = targets
         self.zone = organization_zone(organization)
-        self.fields["target"].choices = [(t.key, t.label) for t in targets if t.available]
+        target = cast(forms.ChoiceField, self.fields["target"])  # a choice field, declared above
+        target.choices = [(t.key, t.label) for t in targets if t.available]
         for t in targets:
             self.fields[caption_field_name(t)] = forms.CharField(
                 label=_("Caption"), required=False, strip=False, initial=t.caption
@@ -69,7 +70,7 @@ class ComposeForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         if data.get("when") == WHEN_SCHEDULE and not data.get("scheduled_at"):
             self.add_error("scheduled_at", _("Choose the date and time to share at."))
         return data

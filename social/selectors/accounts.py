@@ -7,8 +7,10 @@ connection health counts its own active members' accounts only, in aggregate que
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import models
 from django.db.models import Count, Q
@@ -87,7 +89,7 @@ def network_accounts_of_user(*, user: User) -> list[NetworkAccount]:
     return list(NetworkAccount.objects.filter(user=user).order_by("network", "display_name", "pk"))
 
 
-def network_account_of_user(*, user: User, account_id: object) -> NetworkAccount:
+def network_account_of_user(*, user: User, account_id: int | str) -> NetworkAccount:
     """One of the member's own accounts, or 404 (the same for missing and someone else's)."""
     try:
         return NetworkAccount.objects.get(user=user, pk=account_id)
@@ -178,7 +180,7 @@ class NetworkHealthRow:
 
 def network_health_for_org(
     *, organization: Organization, now: datetime | None = None
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Per network: the organization's active members connected, needing reconnection,
     expiring; and the errors Chorus met with the network in the last 24 hours.
 
@@ -211,7 +213,7 @@ def network_health_for_org(
     policies = network_policies(organization=organization)
     result = []
     for network in CONNECTABLE_NETWORKS:
-        row = by_network.get(network, {})
+        row: Mapping[str, Any] = by_network.get(network, {})
         policy = policies.get(network)
         latest = last_error(network)
         result.append(

@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -34,7 +35,7 @@ from advocacy.dangerous import dangerously
 
 from ..connectors.base import ConnectorError, RateLimited, ReauthRequired
 from ..connectors.registry import connector_for
-from ..models import AccountStatus, MetricSnapshot, Share, ShareMethod, ShareState
+from ..models import AccountStatus, MetricSnapshot, NetworkAccount, Share, ShareMethod, ShareState
 from . import quotas
 from .posts import account_ref
 
@@ -194,7 +195,8 @@ def metrics_refresh_shares(share_ids: list[int], *, now: datetime | None = None)
     snapshots: list[MetricSnapshot] = []
     updated: list[Share] = []
     for group in by_account.values():
-        account = group[0].account
+        # Shares without a usable account were postponed above: each group has its account.
+        account = cast(NetworkAccount, group[0].account)
         network = account.network
         until = quotas.blocked_until(network, account.external_id)
         if until is not None:

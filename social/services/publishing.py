@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -56,7 +56,7 @@ from ..connectors.base import (
     UnknownOutcome,
 )
 from ..connectors.registry import connector_for
-from ..models import RETRYABLE_STATES, Share, ShareEvent, ShareMethod, ShareState
+from ..models import RETRYABLE_STATES, NetworkAccount, Share, ShareEvent, ShareMethod, ShareState
 from . import quotas
 from .outcomes import handle_publish_error, mark_published
 from .posts import account_ref, share_post_content
@@ -233,7 +233,9 @@ def publish_poll_pending(share_id: int) -> str:
             if isinstance(error, Transient | RateLimited) and not isinstance(error, UnknownOutcome):
                 # Still processing as far as we know: poll again later.
                 if isinstance(error, RateLimited):
-                    quotas.block_from_error(share.network, share.account.external_id, error)
+                    # The account was checked above; a share keeps its account while publishing.
+                    external_id = cast(NetworkAccount, share.account).external_id
+                    quotas.block_from_error(share.network, external_id, error)
                     delay = error.retry_after
                 else:
                     delay = backoff_seconds(1)

@@ -105,8 +105,8 @@ def block_from_error(network: str, account_id: str | None, error: RateLimited) -
 def blocked_until(network: str, account_id: str | None = None) -> datetime | None:
     """When work for ``account_id`` on ``network`` may go on, if it is blocked now; else ``None``."""
     keys = [app_key(network)] + ([account_key(network, account_id)] if account_id else [])
-    marks = [_as_us(value) for value in soft_cache.get_many(keys).values()]
-    marks = [mark for mark in marks if mark is not None]
+    values = [_as_us(value) for value in soft_cache.get_many(keys).values()]
+    marks = [mark for mark in values if mark is not None]
     if not marks:
         return None
     until = _EPOCH + max(marks) * _MICROSECOND

@@ -153,7 +153,7 @@ def accounts_refresh_expiring(*, now: datetime | None = None, limit: int = 500) 
     for account in candidates:
         if _can_refresh(account):
             outcome = network_account_refresh(account=account)
-        elif account.token_expires_at <= now:
+        elif account.token_expires_at is not None and account.token_expires_at <= now:
             network_account_mark_needs_reconnect(account=account, reason="token expired")
             outcome = "reconnect"
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from celery import shared_task
 from django.db import transaction
 
@@ -15,7 +17,7 @@ def metrics_refresh_due() -> dict[str, int]:
     """Lease the shares whose metrics are due and enqueue one batch per account chunk."""
     due = metrics.metrics_due_select()
     for batch in due.batches:
-        transaction.on_commit(lambda ids=batch: metrics_refresh_batch.delay(ids))
+        transaction.on_commit(partial(metrics_refresh_batch.delay, batch))
     return {"batches": len(due.batches), "shares": due.shares, "postponed": due.postponed}
 
 

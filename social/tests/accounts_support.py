@@ -57,7 +57,9 @@ def connect_through_allauth(
     page = requests.get(authorize_url, timeout=10)
     assert page.status_code == 200, page.text[:500]
     fields = {name: html.unescape(value) for name, value in _HIDDEN.findall(page.text)}
-    action = html.unescape(_ACTION.search(page.text).group(1))
+    match = _ACTION.search(page.text)
+    assert match, page.text[:500]
+    action = html.unescape(match.group(1))
     if profile_id is None:
         profile_id = sandbox.admin("GET", "profiles")[network][0]["id"]
     answer = requests.post(

@@ -14,7 +14,7 @@ from social.models import AccountKind, NetworkAccount, Share, ShareMethod, Share
 from tests.factories import MembershipFactory, UserFactory
 
 
-class NetworkAccountFactory(factory.django.DjangoModelFactory):
+class NetworkAccountFactory(factory.django.DjangoModelFactory[NetworkAccount]):
     class Meta:
         model = NetworkAccount
         skip_postgeneration_save = True
@@ -27,16 +27,18 @@ class NetworkAccountFactory(factory.django.DjangoModelFactory):
     audience_size = 500
 
     @factory.post_generation
-    def token(self, create: bool, extracted: str | None, **kwargs: object) -> None:
-        self.set_tokens(
-            access_token=extracted or f"token-{self.external_id}",
+    def token(
+        account: NetworkAccount, create: bool, extracted: str | None, **kwargs: object
+    ) -> None:
+        account.set_tokens(
+            access_token=extracted or f"token-{account.external_id}",
             expires_at=timezone.now() + timedelta(days=60),
         )
         if create:
-            self.save()
+            account.save()
 
 
-class ShareFactory(factory.django.DjangoModelFactory):
+class ShareFactory(factory.django.DjangoModelFactory[Share]):
     class Meta:
         model = Share
 

@@ -9,13 +9,13 @@ from typing import Any
 def _share(tenant: Any) -> int:
     from .factories import ShareFactory
 
-    return ShareFactory(membership=tenant.members["employee"]).pk
+    return ShareFactory.create(membership=tenant.members["employee"]).pk
 
 
 def _account(tenant: Any) -> int:
     from .factories import NetworkAccountFactory
 
-    return NetworkAccountFactory(user=tenant.members["employee"].user).pk
+    return NetworkAccountFactory.create(user=tenant.members["employee"].user).pk
 
 
 KWARG_FACTORIES: dict[str, Callable[[Any], Any]] = {

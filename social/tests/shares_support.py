@@ -38,6 +38,7 @@ def publish_policy(org: Organization, actor: Any) -> PolicyDocument:
 
 def accept_policy(membership: Membership, document: PolicyDocument) -> None:
     version = document.versions.exclude(published_at=None).order_by("-number").first()
+    assert version is not None, "publish the policy first"
     guidelines_services.policy_acknowledge(actor=membership, version=version)
 
 
@@ -46,10 +47,12 @@ def link_item(org: Organization, **fields: Any) -> Any:
     fields.setdefault("kind", Kind.LINK)
     fields.setdefault("url", "https://example.com/news/ovens")
     fields.setdefault("title", "Acme ovens go electric")
-    item = ApprovedItemFactory(organization=org, **fields)
-    CaptionFactory(item=item, network="linkedin", text="Proud of our electric ovens", position=0)
-    CaptionFactory(item=item, network="linkedin", text="Electric ovens, at last", position=1)
-    CaptionFactory(item=item, network="x", text="Ovens go electric", position=0)
+    item = ApprovedItemFactory.create(organization=org, **fields)
+    CaptionFactory.create(
+        item=item, network="linkedin", text="Proud of our electric ovens", position=0
+    )
+    CaptionFactory.create(item=item, network="linkedin", text="Electric ovens, at last", position=1)
+    CaptionFactory.create(item=item, network="x", text="Ovens go electric", position=0)
     return item
 
 
@@ -57,7 +60,7 @@ def image_item(org: Organization, **fields: Any) -> Any:
     """A link item whose link preview has an image (Instagram can take it)."""
     fields.setdefault("preview_image_url", "https://example.com/ovens.png")
     item = link_item(org, **fields)
-    CaptionFactory(item=item, network="instagram", text="Ovens, electric ⚡", position=0)
+    CaptionFactory.create(item=item, network="instagram", text="Ovens, electric ⚡", position=0)
     return item
 
 
@@ -66,7 +69,7 @@ def uploaded_image_item(org: Organization, image_bytes: bytes, **fields: Any) ->
 
     fields.setdefault("kind", Kind.IMAGE)
     item = link_item(org, **fields)
-    CaptionFactory(item=item, network="instagram", text="Ovens, electric ⚡", position=0)
+    CaptionFactory.create(item=item, network="instagram", text="Ovens, electric ⚡", position=0)
     ContentImage.objects.create(
         organization=org,
         item=item,
@@ -85,7 +88,7 @@ def account(membership: Membership, network: str = "linkedin", **fields: Any) ->
         "facebook": AccountKind.PAGE,
     }.get(network, AccountKind.MEMBER)
     fields.setdefault("kind", kind)
-    return NetworkAccountFactory(user=membership.user, network=network, **fields)
+    return NetworkAccountFactory.create(user=membership.user, network=network, **fields)
 
 
 def banned_term_rule(org: Organization, actor: Any, term: str = "confidential") -> Any:

@@ -22,11 +22,11 @@ def _api(world, path: str = "") -> str:
 def test_list_shows_my_accounts_with_health_and_never_a_token(
     api_client, world, django_assert_max_num_queries
 ):
-    mine = NetworkAccountFactory(user=world.a.employee, token="raw-secret-token")
-    expiring = NetworkAccountFactory(user=world.a.employee, network=Network.INSTAGRAM)
+    mine = NetworkAccountFactory.create(user=world.a.employee, token="raw-secret-token")
+    expiring = NetworkAccountFactory.create(user=world.a.employee, network=Network.INSTAGRAM)
     expiring.token_expires_at = timezone.now() + timedelta(days=2, hours=3)
     expiring.save()
-    NetworkAccountFactory(user=world.a.admin)
+    NetworkAccountFactory.create(user=world.a.admin)
     api_client.force_login(world.a.employee)
 
     with django_assert_max_num_queries(6):
@@ -45,7 +45,7 @@ def test_list_shows_my_accounts_with_health_and_never_a_token(
 
 
 def test_disconnect_own_account(api_client, world):
-    account = NetworkAccountFactory(user=world.a.employee)
+    account = NetworkAccountFactory.create(user=world.a.employee)
     api_client.force_login(world.a.employee)
 
     response = api_client.post(_api(world, f"{account.pk}/disconnect/"))
@@ -58,7 +58,7 @@ def test_disconnect_own_account(api_client, world):
 
 
 def test_another_users_account_is_a_404(api_client, world):
-    other = NetworkAccountFactory(user=world.a.admin)
+    other = NetworkAccountFactory.create(user=world.a.admin)
     api_client.force_login(world.a.employee)
 
     assert api_client.post(_api(world, f"{other.pk}/disconnect/")).status_code == 404
@@ -68,9 +68,9 @@ def test_another_users_account_is_a_404(api_client, world):
 
 
 def test_health_for_admins_only(api_client, world, django_assert_max_num_queries):
-    NetworkAccountFactory(user=world.a.employee)
-    NetworkAccountFactory(user=world.a.admin, status=AccountStatus.NEEDS_RECONNECT)
-    NetworkAccountFactory(user=world.b.employee)
+    NetworkAccountFactory.create(user=world.a.employee)
+    NetworkAccountFactory.create(user=world.a.admin, status=AccountStatus.NEEDS_RECONNECT)
+    NetworkAccountFactory.create(user=world.b.employee)
     api_client.force_login(world.a.admin)
 
     with django_assert_max_num_queries(6):

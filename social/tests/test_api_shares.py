@@ -114,9 +114,9 @@ def test_create_400s(api_client, world, ready, body, field):
         body["item"] = link_item(world.b.org).pk
     for target in body.get("targets", []):
         if target.get("account") == "foreign":
-            target["account"] = NetworkAccountFactory(user=world.b.employee).pk
+            target["account"] = NetworkAccountFactory.create(user=world.b.employee).pk
         elif target.get("account") == "colleague":
-            target["account"] = NetworkAccountFactory(user=world.a.admin).pk
+            target["account"] = NetworkAccountFactory.create(user=world.a.admin).pk
     resp = api_client.post(_base(world.a.org), body, format="json")
     assert resp.status_code == 400, resp.json()
     data = resp.json()
@@ -151,7 +151,7 @@ def test_policy_first(api_client, world, employee):
 
 
 def test_retry_and_confirm_dialog(api_client, world, employee, ready):
-    share = ShareFactory(
+    share = ShareFactory.create(
         membership=employee,
         item=ready["item"],
         account=ready["linkedin"],
@@ -171,7 +171,7 @@ def test_retry_and_confirm_dialog(api_client, world, employee, ready):
 
 
 def test_clicks_and_metrics(api_client, world, employee, ready):
-    share = ShareFactory(
+    share = ShareFactory.create(
         membership=employee, item=ready["item"], account=ready["linkedin"], state="published"
     )
     link = TrackedLink.objects.create(
@@ -196,8 +196,8 @@ def test_clicks_and_metrics(api_client, world, employee, ready):
 
 
 def test_scopes(api_client, world, employee, ready):
-    ShareFactory(membership=employee, item=ready["item"], account=ready["linkedin"])
-    theirs = ShareFactory(membership=world.a.members[Role.ADMIN])
+    ShareFactory.create(membership=employee, item=ready["item"], account=ready["linkedin"])
+    theirs = ShareFactory.create(membership=world.a.members[Role.ADMIN])
     assert len(api_client.get(_base(world.a.org)).json()["results"]) == 1
     resp = api_client.get(_base(world.a.org) + "?scope=org")
     assert resp.status_code == 403
@@ -216,12 +216,12 @@ def test_list_query_count_is_constant(
 ):
     def add(n):
         for i in range(n):
-            ShareFactory(
+            ShareFactory.create(
                 membership=employee,
-                item=ApprovedItemFactory(
+                item=ApprovedItemFactory.create(
                     organization=world.a.org, url=f"https://e.com/{uuid.uuid4()}"
                 ),
-                account=NetworkAccountFactory(user=employee.user),
+                account=NetworkAccountFactory.create(user=employee.user),
                 state=ShareState.SCHEDULED,
                 scheduled_at=timezone.now() + timedelta(hours=i + 1),
             )
@@ -242,7 +242,7 @@ def test_suggested_time(api_client, world, ready):
 
 
 def test_other_tenant_is_404(api_client, world, employee, ready):
-    share = ShareFactory(membership=employee, item=ready["item"], account=ready["linkedin"])
+    share = ShareFactory.create(membership=employee, item=ready["item"], account=ready["linkedin"])
     api_client.force_authenticate(world.b.employee)
     assert api_client.get(f"/api/v1/orgs/{world.b.org.slug}/shares/{share.pk}/").status_code == 404
     assert api_client.get(_base(world.a.org)).status_code == 404

@@ -48,8 +48,8 @@ def redis_cache(settings, private_redis):  # noqa: F811
 
 @pytest.fixture
 def link(world) -> TrackedLink:
-    item = ApprovedItemFactory(organization=world.a.org, url="https://example.com/story")
-    share = ShareFactory(
+    item = ApprovedItemFactory.create(organization=world.a.org, url="https://example.com/story")
+    share = ShareFactory.create(
         membership=world.a.members["employee"], item=item, state=ShareState.PUBLISHED
     )
     return tracked_link_create(share=share)

@@ -31,7 +31,7 @@ def test_connect_facebook_lists_page_tokens(sandbox):
     grace = sandbox.connect("facebook", profile="10000000000000022")
     assert [p["id"] for p in grace.pages] == ["100000000000102", "100000000000103"]
     assert grace.page()["access_token"]
-    assert AccountKind.PAGE == "page"
+    assert AccountKind.PAGE.value == "page"
 
 
 def test_faults_and_state_are_reset_between_tests_first(sandbox):

@@ -55,6 +55,7 @@ def test_linkedin_connect_stores_encrypted_tokens_and_only_links(client, world, 
         "r_member_postAnalytics",
     }
     assert account.audience_size is None  # LinkedIn reports no audience to these scopes
+    assert account.token_expires_at is not None
     assert timedelta(days=59) < account.token_expires_at - timezone.now() <= timedelta(days=60)
     # Encrypted at rest: the column is not the token, and the token works on the network.
     raw = account.access_token
@@ -94,6 +95,7 @@ def test_instagram_connect_keeps_the_long_lived_token_and_the_audience(
     assert account.extra["username"] == "grace.ships"
     token = oauth_sandbox.admin("GET", f"tokens/{account.access_token}")
     assert token["kind"] == "long"  # exchanged at once for the 60-day token
+    assert account.token_expires_at is not None
     assert timedelta(days=59) < account.token_expires_at - timezone.now() <= timedelta(days=60)
     assert "instagram_business_content_publish" in account.scopes
     assert account.access_token not in account.access_token_encrypted
@@ -143,7 +145,7 @@ def test_reconnecting_keeps_the_row_and_its_shares(client, world, oauth_sandbox)
     _signed_in(client, membership.user)
     connect_through_allauth(client, oauth_sandbox, "linkedin", next_url=_mine(world))
     account = NetworkAccount.objects.get(user=membership.user)
-    share = ShareFactory(membership=membership, account=account)
+    share = ShareFactory.create(membership=membership, account=account)
     first_token = account.access_token
 
     client.post(

@@ -55,8 +55,8 @@ def db_path(settings):
 
 @pytest.fixture
 def link(world) -> TrackedLink:
-    item = ApprovedItemFactory(organization=world.a.org, url="https://example.com/story")
-    share = ShareFactory(
+    item = ApprovedItemFactory.create(organization=world.a.org, url="https://example.com/story")
+    share = ShareFactory.create(
         membership=world.a.members["employee"], item=item, state=ShareState.PUBLISHED
     )
     return tracked_link_create(share=share)

@@ -32,8 +32,8 @@ def _no_redis(settings):
 
 
 def _link(world, url: str = "https://example.com/news?ref=home", **share_fields) -> TrackedLink:
-    item = ApprovedItemFactory(organization=world.a.org, url=url)
-    share = ShareFactory(
+    item = ApprovedItemFactory.create(organization=world.a.org, url=url)
+    share = ShareFactory.create(
         membership=world.a.members["employee"],
         item=item,
         state=ShareState.PUBLISHED,
@@ -109,6 +109,7 @@ def test_codes_are_short_url_safe_and_unguessable():
 
 def test_tracked_link_create_is_idempotent_per_share(world):
     link = _link(world)
+    assert link.share is not None
     assert tracked_link_create(share=link.share) == link
     assert TrackedLink.objects.count() == 1
 

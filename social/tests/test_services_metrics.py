@@ -79,7 +79,7 @@ def test_schedule_over_a_share_lifetime_decays():
 
 
 def _published(membership, account, *, at=T0, next_at=T0 + timedelta(hours=1), **fields):
-    return ShareFactory(
+    return ShareFactory.create(
         membership=membership,
         organization=membership.organization,
         account=account,
@@ -98,9 +98,9 @@ def two_accounts(world):
     other = world.b.members["employee"]
     return (
         member,
-        NetworkAccountFactory(user=member.user),
+        NetworkAccountFactory.create(user=member.user),
         other,
-        NetworkAccountFactory(user=other.user),
+        NetworkAccountFactory.create(user=other.user),
     )
 
 
@@ -110,7 +110,7 @@ def _shares_for(membership, account, n, **kw):
         _published(
             membership,
             account,
-            item=ApprovedItemFactory(**item_kw),
+            item=ApprovedItemFactory.create(**item_kw),
             external_id=f"urn:li:share:{account.pk}-{i}",
             **kw,
         )
@@ -125,14 +125,14 @@ def test_due_selection_batches_per_account_and_leases(two_accounts, django_asser
     later = _published(
         member,
         account,
-        item=ApprovedItemFactory(organization=member.organization),
+        item=ApprovedItemFactory.create(organization=member.organization),
         next_at=T0 + timedelta(days=3),
         external_id="urn:li:share:later",
     )
     dialog = _published(
         member,
         None,
-        item=ApprovedItemFactory(organization=member.organization),
+        item=ApprovedItemFactory.create(organization=member.organization),
         method=ShareMethod.DIALOG,
         external_id="",
     )
@@ -187,7 +187,9 @@ def _post_for_real(sandbox, membership, network: str, profile: str | None = None
     connection = sandbox.connect(network, profile)
     account = sandbox.network_account(membership.user, connection)
     connector = connector_for(network, account.kind)
-    item = ApprovedItemFactory(organization=membership.organization, url="https://example.com/a")
+    item = ApprovedItemFactory.create(
+        organization=membership.organization, url="https://example.com/a"
+    )
     posted = connector.publish(
         account_ref(account),
         PostContent(
@@ -198,11 +200,13 @@ def _post_for_real(sandbox, membership, network: str, profile: str | None = None
         ),
     )
     if posted.pending_id:  # Instagram: the container finishes after a poll
-        posted = connector.poll_pending(
+        polled = connector.poll_pending(
             account_ref(account), posted.pending_id
         ) or connector.poll_pending(account_ref(account), posted.pending_id)
+        assert polled is not None
+        posted = polled
     now = timezone.now()
-    return ShareFactory(
+    return ShareFactory.create(
         membership=membership,
         organization=membership.organization,
         item=item,
@@ -232,6 +236,7 @@ def test_linkedin_metrics_are_stored_and_copied_to_the_share(sandbox, world):
         getattr(snapshot, f) for f in METRIC_FIELDS
     ]
     assert share.metrics_updated_at == now
+    assert share.published_at is not None
     assert share.next_metrics_at == next_metrics_time(share.published_at, now)
     # Metrics never go backwards: a later pull appends another snapshot with more.
     sandbox.clock(advance_seconds=24 * 3600)
@@ -268,6 +273,7 @@ def test_a_batch_costs_the_same_queries_for_one_share_or_many(
 ):
     member = world.a.members["employee"]
     first = _post_for_real(sandbox, member, "linkedin")
+    assert first.account is not None
     connector = connector_for("linkedin")
     more = []
     for i in range(4):
@@ -276,11 +282,11 @@ def test_a_batch_costs_the_same_queries_for_one_share_or_many(
             PostContent(caption=f"post {i}", link_url=f"https://e.x/{i}"),
         )
         more.append(
-            ShareFactory(
+            ShareFactory.create(
                 membership=member,
                 organization=member.organization,
                 account=first.account,
-                item=ApprovedItemFactory(organization=member.organization),
+                item=ApprovedItemFactory.create(organization=member.organization),
                 state=ShareState.PUBLISHED,
                 published_at=timezone.now(),
                 next_metrics_at=timezone.now(),
@@ -296,6 +302,7 @@ def test_a_batch_costs_the_same_queries_for_one_share_or_many(
 
 def test_rate_limited_sets_the_block_and_retries_later(sandbox, world):
     share = _post_for_real(sandbox, world.a.members["employee"], "linkedin")
+    assert share.account is not None
     sandbox.fault("rate_limit", network="linkedin", endpoint="analytics", retry_after=900)
     now = timezone.now()
     result = metrics_refresh_shares([share.pk], now=now)
@@ -312,6 +319,7 @@ def test_rate_limited_sets_the_block_and_retries_later(sandbox, world):
 
 def test_revoked_token_marks_the_account_for_reconnection(sandbox, world):
     share = _post_for_real(sandbox, world.a.members["employee"], "linkedin")
+    assert share.account is not None
     sandbox.revoke_token(share.account.access_token)
     now = timezone.now()
     result = metrics_refresh_shares([share.pk], now=now)

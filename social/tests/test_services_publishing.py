@@ -20,6 +20,7 @@ from django.utils import timezone
 from advocacy.networks import Network
 from content_library.models import ItemShareMark, Kind
 from content_library.tests.factories import ApprovedItemFactory
+from social.connectors.linkedin import LinkedInConnector
 from social.connectors.registry import connector_for
 from social.models import AccountKind, AccountStatus, Share, ShareEvent, ShareState
 from social.services import posts, publishing, quotas, reconcile
@@ -46,7 +47,7 @@ def member(world):
 
 @pytest.fixture
 def item(world):
-    return ApprovedItemFactory(
+    return ApprovedItemFactory.create(
         organization=world.a.org,
         kind=Kind.LINK,
         url="https://acme.example/news/launch",
@@ -83,7 +84,7 @@ def make_share(member, item):
             "state": ShareState.QUEUED,
         }
         defaults.update(kw)
-        return ShareFactory(**defaults)
+        return ShareFactory.create(**defaults)
 
     return make
 
@@ -153,7 +154,7 @@ def test_the_publishing_state_is_committed_before_the_network_is_called(
 def test_share_enqueue_queues_now_or_leaves_a_future_schedule(
     share, make_share, linkedin_account, item, world, django_capture_on_commit_callbacks
 ):
-    other_item = ApprovedItemFactory(
+    other_item = ApprovedItemFactory.create(
         organization=world.a.org, kind=Kind.LINK, url="https://a.example/2"
     )
     later = make_share(
@@ -192,7 +193,7 @@ def test_an_instagram_share_waits_for_its_container_then_publishes(
     sandbox, make_share, member, world, django_capture_on_commit_callbacks
 ):
     account = sandbox.network_account(member.user, sandbox.connect("instagram"))
-    photo = ApprovedItemFactory(
+    photo = ApprovedItemFactory.create(
         organization=world.a.org,
         kind=Kind.LINK,
         url="https://acme.example/photo",
@@ -239,7 +240,7 @@ def test_rate_limit_waits_until_retry_after_and_blocks_the_account(
     # Another share of the blocked account waits without calling the network.
     second = make_share(
         linkedin_account,
-        item=ApprovedItemFactory(
+        item=ApprovedItemFactory.create(
             organization=world.a.org, kind=Kind.LINK, url="https://a.example/b"
         ),
     )
@@ -344,6 +345,8 @@ def test_an_unknown_outcome_that_did_not_happen_is_queued_again(
     [post] = sandbox.linkedin_posts()
     sandbox.state()  # the post exists; make LinkedIn forget it
     linkedin = connector_for("linkedin", AccountKind.MEMBER)
+    assert isinstance(linkedin, LinkedInConnector)
+    assert share.account is not None
     linkedin.http.request(
         "DELETE",
         f"{settings.NETWORK_BASES['LINKEDIN_API_BASE']}/rest/posts/{post['id']}",
@@ -379,7 +382,7 @@ def test_a_revoked_token_needs_reconnecting_and_tells_the_member_once(
 
     second = make_share(
         linkedin_account,
-        item=ApprovedItemFactory(
+        item=ApprovedItemFactory.create(
             organization=world.a.org, kind=Kind.LINK, url="https://a.example/c"
         ),
     )
@@ -407,7 +410,7 @@ def test_an_instagram_share_over_quota_is_rescheduled(
 ):
     sandbox.config(instagram_quota_total=0)
     account = sandbox.network_account(member.user, sandbox.connect("instagram"))
-    photo = ApprovedItemFactory(
+    photo = ApprovedItemFactory.create(
         organization=world.a.org,
         kind=Kind.LINK,
         url="https://acme.example/p",
@@ -440,6 +443,7 @@ def crashed_after_the_network_answered(share: Share, *, post_exists: bool) -> No
     """The worker sent the post (or not), then died before saving: the row says "publishing"."""
     started = timezone.now() - timedelta(minutes=30)
     if post_exists:
+        assert share.account is not None
         connector = connector_for(share.network, share.account.kind)
         connector.publish(posts.account_ref(share.account), posts.share_post_content(share))
     Share.objects.filter(pk=share.pk).update(
@@ -521,7 +525,7 @@ def test_due_scheduled_shares_are_queued_and_enqueued(
     sandbox, make_share, linkedin_account, world, django_capture_on_commit_callbacks
 ):
     def item(n: int):
-        return ApprovedItemFactory(
+        return ApprovedItemFactory.create(
             organization=world.a.org, kind=Kind.LINK, url=f"https://a.example/{n}"
         )
 
@@ -586,7 +590,7 @@ def test_the_recovery_sweep_never_touches_dialog_shares(django_capture_on_commit
     """Dialog shares are posted by the member in the network's own dialog: nothing to resend."""
     from social.models import ShareMethod
 
-    dialog = ShareFactory(method=ShareMethod.DIALOG, account=None, state=ShareState.QUEUED)
+    dialog = ShareFactory.create(method=ShareMethod.DIALOG, account=None, state=ShareState.QUEUED)
     Share.objects.filter(pk=dialog.pk).update(updated_at=timezone.now() - timedelta(hours=1))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         counts = publishing.publish_due_scheduled()

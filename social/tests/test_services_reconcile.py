@@ -51,10 +51,10 @@ def wait_for_state(share: Share, *states: str, timeout: float = 30.0) -> Share:
 def make_share(sandbox, world, scopes: list[str]) -> Share:
     member = world.a.members["employee"]
     account = sandbox.network_account(member.user, sandbox.connect("linkedin", scopes=scopes))
-    item = ApprovedItemFactory(
+    item = ApprovedItemFactory.create(
         organization=world.a.org, kind=Kind.LINK, url="https://acme.example/late", title="Late"
     )
-    return ShareFactory(
+    return ShareFactory.create(
         membership=member,
         item=item,
         account=account,

@@ -200,7 +200,7 @@ def test_refused_for_items_not_live(world, employee, ready, change):
 def test_refused_for_items_not_targeted_at_the_member(world, employee, ready):
     from tests.factories import DepartmentFactory
 
-    other = DepartmentFactory(organization=world.a.org, name="Finance")
+    other = DepartmentFactory.create(organization=world.a.org, name="Finance")
     item = ready["item"]
     item.target_departments.add(other)
     item.targets_departments = True
@@ -248,7 +248,7 @@ def test_uneditable_captions_must_be_a_suggestion(employee, ready):
 
 
 def test_refused_for_someone_elses_account(world, employee, ready):
-    theirs = NetworkAccountFactory(user=world.a.members[Role.MANAGER].user)
+    theirs = NetworkAccountFactory.create(user=world.a.members[Role.MANAGER].user)
     with pytest.raises(ValidationError) as exc:
         share_create(
             membership=employee, item=ready["item"], targets=[ShareTarget("Hi", account=theirs)]
@@ -279,7 +279,7 @@ def test_instagram_refuses_items_without_an_image(world, employee, ready):
             membership=employee, item=ready["item"], targets=[ShareTarget("Hi", account=insta)]
         )
     assert "Instagram publishes images only" in _messages(exc)
-    text_item = ApprovedItemFactory(organization=world.a.org, kind=Kind.TEXT)
+    text_item = ApprovedItemFactory.create(organization=world.a.org, kind=Kind.TEXT)
     with pytest.raises(ValidationError) as exc:
         share_create(
             membership=employee, item=text_item, targets=[ShareTarget("Hi", account=insta)]
@@ -436,7 +436,7 @@ def test_cancel_only_scheduled_shares(employee, ready):
     with pytest.raises(ValidationError) as exc:
         share_cancel(membership=employee, share=share)
     assert "Only scheduled" in _messages(exc)
-    other = ShareFactory(
+    other = ShareFactory.create(
         membership=employee,
         item=link_item(employee.organization),
         account=account(employee, "linkedin"),
@@ -473,10 +473,10 @@ def test_suggested_time_follows_past_engagement(world, employee):
     acct = account(employee, "linkedin")
     # Three published shares: Saturdays at 18:00 UTC did best.
     for day, hour, reactions in [(6, 18, 40), (13, 18, 50), (10, 9, 2)]:
-        ShareFactory(
+        ShareFactory.create(
             membership=employee,
-            item=ApprovedItemFactory(organization=world.a.org, url="https://example.com/x"),
-            account=acct if day == 6 else NetworkAccountFactory(user=employee.user),
+            item=ApprovedItemFactory.create(organization=world.a.org, url="https://example.com/x"),
+            account=acct if day == 6 else NetworkAccountFactory.create(user=employee.user),
             state=ShareState.PUBLISHED,
             published_at=datetime(2026, 6, day, hour, 0, tzinfo=ZoneInfo("UTC")),
             reactions=reactions,
@@ -496,7 +496,7 @@ def test_suggested_time_is_always_ahead(world, employee):
 
 def test_captions_prefill_from_the_items_suggestions(world, employee):
     item = link_item(world.a.org)
-    CaptionFactory(item=item, network="facebook", text="For Facebook")
+    CaptionFactory.create(item=item, network="facebook", text="For Facebook")
     targets = {t.key: t for t in compose.composer_targets(membership=employee, item=item)}
     assert targets["dialog-facebook"].caption == "For Facebook"
     assert targets["dialog-x"].caption == "Ovens go electric"

@@ -23,13 +23,13 @@ def _rotate(capsys) -> str:
 
 def test_rotation_moves_every_token_to_the_newest_key(settings, world, capsys):
     settings.TOKEN_ENCRYPTION_KEYS = [OLD]
-    account = NetworkAccountFactory(user=world.a.employee, token="secret-access")
+    account = NetworkAccountFactory.create(user=world.a.employee, token="secret-access")
     account.set_tokens(
         access_token="secret-access", expires_at=None, refresh_token="secret-refresh"
     )
     account.save()
-    NetworkAccountFactory(user=world.a.admin, token="other-access")
-    empty = NetworkAccountFactory(user=world.b.admin)
+    NetworkAccountFactory.create(user=world.a.admin, token="other-access")
+    empty = NetworkAccountFactory.create(user=world.b.admin)
     empty.wipe_tokens()  # a disconnected row: nothing to rotate
     empty.save()
 
@@ -55,7 +55,7 @@ def test_rotation_moves_every_token_to_the_newest_key(settings, world, capsys):
 
 def test_without_the_old_key_old_tokens_are_unreadable(settings, world):
     settings.TOKEN_ENCRYPTION_KEYS = [OLD]
-    account = NetworkAccountFactory(user=world.a.employee)
+    account = NetworkAccountFactory.create(user=world.a.employee)
     settings.TOKEN_ENCRYPTION_KEYS = [NEW]
     with pytest.raises(TokenDecryptionError):
         _ = NetworkAccount.objects.get(pk=account.pk).access_token

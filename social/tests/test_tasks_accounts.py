@@ -134,10 +134,12 @@ def test_expiry_warning_is_mailed_once_per_expiry(world, mailoutbox):
     user = world.a.employee
     user.language = "lt"
     user.save()
-    account = NetworkAccountFactory(user=user, network=Network.LINKEDIN, display_name="Ada L.")
+    account = NetworkAccountFactory.create(
+        user=user, network=Network.LINKEDIN, display_name="Ada L."
+    )
     account.token_expires_at = timezone.now() + timedelta(days=5)
     account.save()
-    NetworkAccountFactory(user=world.a.admin)  # 60 days left: no warning
+    NetworkAccountFactory.create(user=world.a.admin)  # 60 days left: no warning
 
     assert tasks_accounts.accounts_warn_expiring() == 1
     assert tasks_accounts.accounts_warn_expiring() == 0
@@ -158,7 +160,7 @@ def test_expiry_warning_is_mailed_once_per_expiry(world, mailoutbox):
 
 
 def test_refreshable_accounts_are_not_warned(world, mailoutbox):
-    account = NetworkAccountFactory(user=world.a.employee, network=Network.INSTAGRAM)
+    account = NetworkAccountFactory.create(user=world.a.employee, network=Network.INSTAGRAM)
     account.token_expires_at = timezone.now() + timedelta(days=5)
     account.save()
 
@@ -167,7 +169,7 @@ def test_refreshable_accounts_are_not_warned(world, mailoutbox):
 
 
 def test_the_banner_shows_on_my_networks_for_an_expiring_account(client, world):
-    account = NetworkAccountFactory(user=world.a.employee, display_name="Ada L.")
+    account = NetworkAccountFactory.create(user=world.a.employee, display_name="Ada L.")
     account.token_expires_at = timezone.now() + timedelta(days=3, hours=1)
     account.save()
     client.force_login(world.a.employee)

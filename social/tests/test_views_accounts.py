@@ -34,18 +34,21 @@ def _expiring(account: NetworkAccount, days: float) -> NetworkAccount:
 
 def test_my_networks_lists_accounts_with_their_health(client, world, django_assert_max_num_queries):
     user = world.a.employee
-    NetworkAccountFactory(user=user, network=Network.LINKEDIN, display_name="Ada L.")
+    NetworkAccountFactory.create(user=user, network=Network.LINKEDIN, display_name="Ada L.")
     _expiring(
-        NetworkAccountFactory(user=user, network=Network.INSTAGRAM, display_name="ada.builds"), 3.5
+        NetworkAccountFactory.create(
+            user=user, network=Network.INSTAGRAM, display_name="ada.builds"
+        ),
+        3.5,
     )
-    NetworkAccountFactory(
+    NetworkAccountFactory.create(
         user=user,
         network=Network.FACEBOOK,
         kind=AccountKind.PAGE,
         display_name="Bakery",
         status=AccountStatus.NEEDS_RECONNECT,
     )
-    NetworkAccountFactory(user=world.a.admin, display_name="Someone Else")
+    NetworkAccountFactory.create(user=world.a.admin, display_name="Someone Else")
     client.force_login(user)
 
     with django_assert_max_num_queries(12):
@@ -80,8 +83,8 @@ def test_restricted_networks_are_hidden_and_required_ones_flagged(client, world)
 
 def test_disconnect_wipes_tokens_and_keeps_shares(client, world):
     membership = world.a.members["employee"]
-    account = NetworkAccountFactory(user=membership.user)
-    share = ShareFactory(membership=membership, account=account)
+    account = NetworkAccountFactory.create(user=membership.user)
+    share = ShareFactory.create(membership=membership, account=account)
     client.force_login(membership.user)
 
     response = client.post(_url("network_account_disconnect", world, account_id=account.pk))
@@ -98,7 +101,7 @@ def test_disconnect_wipes_tokens_and_keeps_shares(client, world):
 
 
 def test_disconnecting_someone_elses_account_is_a_404(client, world):
-    other = NetworkAccountFactory(user=world.a.admin)
+    other = NetworkAccountFactory.create(user=world.a.admin)
     client.force_login(world.a.employee)
 
     assert (
@@ -117,15 +120,17 @@ def test_health_counts_this_organizations_active_members_only(
     client, world, django_assert_max_num_queries
 ):
     a = world.a.members
-    NetworkAccountFactory(user=a["employee"].user)  # connected
-    NetworkAccountFactory(user=a["manager"].user)  # connected
-    NetworkAccountFactory(user=a["manager"].user, external_id="second")  # same member again
-    NetworkAccountFactory(user=a["hr"].user, status=AccountStatus.NEEDS_RECONNECT)
-    _expiring(NetworkAccountFactory(user=a["admin"].user), 2)  # connected and expiring
-    _expiring(NetworkAccountFactory(user=a["admin"].user, network=Network.INSTAGRAM), -1)  # lapsed
-    NetworkAccountFactory(user=world.b.employee)  # another organization's member
-    gone = MembershipFactory(organization=world.a.org, is_active=False)
-    NetworkAccountFactory(user=gone.user)  # not an active member
+    NetworkAccountFactory.create(user=a["employee"].user)  # connected
+    NetworkAccountFactory.create(user=a["manager"].user)  # connected
+    NetworkAccountFactory.create(user=a["manager"].user, external_id="second")  # same member again
+    NetworkAccountFactory.create(user=a["hr"].user, status=AccountStatus.NEEDS_RECONNECT)
+    _expiring(NetworkAccountFactory.create(user=a["admin"].user), 2)  # connected and expiring
+    _expiring(
+        NetworkAccountFactory.create(user=a["admin"].user, network=Network.INSTAGRAM), -1
+    )  # lapsed
+    NetworkAccountFactory.create(user=world.b.employee)  # another organization's member
+    gone = MembershipFactory.create(organization=world.a.org, is_active=False)
+    NetworkAccountFactory.create(user=gone.user)  # not an active member
     client.force_login(world.a.admin)
 
     with django_assert_max_num_queries(12):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from advocacy.forms.service_errors import form_add_service_errors
 from advocacy.permissions import Capability
+from advocacy.request_types import AuthenticatedHttpRequest
 from advocacy.tenancy import OrgPageView
 
 from ..forms.accounts import NetworkPolicyForm
@@ -45,12 +46,12 @@ class NetworksMineView(OrgPageView):
     capability = None
     template_name = "social/accounts/networks_mine.html"
 
-    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, **kwargs: Any) -> HttpResponse:
         now = timezone.now()
         accounts = network_accounts_of_user(user=request.user)
         options = connectable_networks(organization=self.organization)
         allowed = {o.network for o in options if o.allowed}
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"account": a, "health": account_health(a, now=now), "allowed": a.network in allowed}
             for a in accounts
         ]
@@ -85,7 +86,7 @@ class NetworkAccountDisconnectView(OrgPageView):
     pk_url_kwarg = "account_id"
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, **kwargs: Any) -> HttpResponse:
         account = network_account_of_user(user=request.user, account_id=kwargs["account_id"])
         network_account_disconnect(account=account)
         messages.success(
@@ -118,7 +119,7 @@ class NetworksHealthView(OrgPageView):
             NetworkPolicyForm(policies=network_policies(organization=self.organization))
         )
 
-    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, **kwargs: Any) -> HttpResponse:
         form = NetworkPolicyForm(
             request.POST, policies=network_policies(organization=self.organization)
         )

@@ -3,13 +3,13 @@ detail, and the retry / cancel / "I posted it" actions."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -69,7 +69,9 @@ class ComposeView(OrgPageView):
                 "value": (
                     form.data.get(caption_field_name(t), t.caption) if form.is_bound else t.caption
                 ),
-                "checked": t.key in (form.data.getlist("target") if form.is_bound else []),
+                # A bound form's data is request.POST, a QueryDict.
+                "checked": t.key
+                in (cast(QueryDict, form.data).getlist("target") if form.is_bound else []),
             }
             for t in form.targets
         ]

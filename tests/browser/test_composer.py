@@ -43,12 +43,18 @@ def composer(browser, live_server, world, password):
     cache.clear()
     _rule(world, RuleKind.BANNED_TERM, "confidential", Severity.BLOCK)
     _rule(world, RuleKind.REQUIRED_TEXT, "#acme", Severity.WARN)
-    NetworkAccountFactory(user=world.a.employee, network="linkedin", display_name="Ema Employee")
-    item = ApprovedItemFactory(
+    NetworkAccountFactory.create(
+        user=world.a.employee, network="linkedin", display_name="Ema Employee"
+    )
+    item = ApprovedItemFactory.create(
         organization=world.a.org, kind=Kind.LINK, title="Ovens", url="https://example.com/ovens"
     )
-    CaptionFactory(item=item, network="linkedin", text="Proud of our bakers today", position=0)
-    CaptionFactory(item=item, network="linkedin", text="Our confidential oven plans", position=1)
+    CaptionFactory.create(
+        item=item, network="linkedin", text="Proud of our bakers today", position=0
+    )
+    CaptionFactory.create(
+        item=item, network="linkedin", text="Our confidential oven plans", position=1
+    )
     context, page = log_in(browser, live_server.url, world.a.employee.email, password)
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(f"{live_server.url}/o/{world.a.org.slug}/shares/compose/{item.pk}/")

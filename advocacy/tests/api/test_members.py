@@ -14,8 +14,8 @@ def _base(t):
 
 def test_list_filters_and_cursor_pages(world, api_client):
     t = world.a
-    ona = MembershipFactory(
-        organization=t.org, user=UserFactory(email="ona@example.com", name="Ona Vaitkutė")
+    ona = MembershipFactory.create(
+        organization=t.org, user=UserFactory.create(email="ona@example.com", name="Ona Vaitkutė")
     )
     api_client.force_login(t.user(Role.HR))
     resp = api_client.get(_base(t))
@@ -48,7 +48,9 @@ def test_list_filters_and_cursor_pages(world, api_client):
 def test_list_queries_do_not_grow(world, api_client, extra, django_assert_max_num_queries):
     t = world.a
     for _ in range(extra):
-        MembershipFactory(organization=t.org, department=DepartmentFactory(organization=t.org))
+        MembershipFactory.create(
+            organization=t.org, department=DepartmentFactory.create(organization=t.org)
+        )
     api_client.force_login(t.admin)
     with django_assert_max_num_queries(6):
         resp = api_client.get(_base(t), {"search": "example"})

@@ -33,7 +33,7 @@ def test_names_are_unique_per_organization_with_a_friendly_error(world):
         services.department_create(actor=world.a.members["admin"], name="sales")
     assert "already a department" in exc.value.message_dict["name"][0]
     # Another organization's "Sales" is no obstacle to renaming.
-    other = DepartmentFactory(organization=world.a.org, name="Ops")
+    other = DepartmentFactory.create(organization=world.a.org, name="Ops")
     with pytest.raises(ValidationError):
         services.department_rename(actor=world.a.members["admin"], department=other, name="Sales")
     services.department_create(actor=world.b.members["admin"], name="Ops")

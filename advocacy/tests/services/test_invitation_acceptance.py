@@ -21,7 +21,7 @@ def test_accept_service_refuses_closed_invitations(world):
     from django.core.exceptions import ValidationError
 
     t = world.a
-    person = UserFactory(email="svc@example.com")
+    person = UserFactory.create(email="svc@example.com")
     inv, _raw = _fresh(t, email="svc@example.com")
     services.invitation_accept(invitation=inv, user=person)
     with pytest.raises(ValidationError, match="already been used"):

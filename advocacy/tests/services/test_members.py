@@ -19,7 +19,7 @@ def _audit(org, action):
 def test_member_update_changes_profile_and_records_what_changed(world):
     t = world.a
     member = t.members["employee"]
-    support = DepartmentFactory(organization=t.org, name="Support")
+    support = DepartmentFactory.create(organization=t.org, name="Support")
     services.member_update(
         actor=t.members["admin"],
         membership=member,
@@ -64,7 +64,7 @@ def test_demoting_the_last_active_admin_is_refused(world):
 
 def test_a_deactivated_admin_does_not_count_as_another_admin(world):
     t = world.a
-    MembershipFactory(organization=t.org, role=Role.ADMIN, is_active=False)
+    MembershipFactory.create(organization=t.org, role=Role.ADMIN, is_active=False)
     with pytest.raises(ValidationError):
         services.member_update(
             actor=t.members["admin"], membership=t.members["admin"], role=Role.HR
@@ -73,7 +73,7 @@ def test_a_deactivated_admin_does_not_count_as_another_admin(world):
 
 def test_demoting_an_admin_is_fine_when_another_stays(world):
     t = world.a
-    MembershipFactory(organization=t.org, role=Role.ADMIN)
+    MembershipFactory.create(organization=t.org, role=Role.ADMIN)
     services.member_update(actor=t.members["admin"], membership=t.members["admin"], role=Role.HR)
     assert Membership.objects.get(pk=t.members["admin"].pk).role == Role.HR
 
@@ -101,7 +101,7 @@ def test_duplicate_employee_id_in_the_organization_is_refused(world):
 
 
 def test_the_same_employee_id_in_another_organization_is_fine(world):
-    MembershipFactory(organization=world.a.org, external_id="E-900")
+    MembershipFactory.create(organization=world.a.org, external_id="E-900")
     services.member_update(
         actor=world.b.members["admin"],
         membership=world.b.members["manager"],
@@ -139,7 +139,7 @@ def test_deactivation_takes_access_away_at_once_and_keeps_the_row(world):
 
 def test_deactivating_yourself_is_refused(world):
     t = world.a
-    MembershipFactory(organization=t.org, role=Role.ADMIN)
+    MembershipFactory.create(organization=t.org, role=Role.ADMIN)
     with pytest.raises(ValidationError, match="yourself"):
         services.member_deactivate(actor=t.members["admin"], membership=t.members["admin"])
 

@@ -35,6 +35,7 @@ def test_create_refuses_more_than_the_active_limit(world):
     with pytest.raises(ValidationError):
         api_token_create(actor=user, name="one too many")
     first = api_tokens_of_user(user=user).last()
+    assert first is not None
     api_token_revoke(actor=user, token_id=first.pk)
     api_token_create(actor=user, name="room again")
 

@@ -40,7 +40,9 @@ def test_page_newest_first_filter_and_pages(world, client):
     assert "secret.b" not in html
     numbers = [int(n) for n in re.findall(r"thing #(\d+)", html)]
     assert numbers[:3] == [59, 58, 57] and len(numbers) == 50
-    next_url = re.search(r'href="([^"]+)" rel="next"', html).group(1).replace("&amp;", "&")
+    match = re.search(r'href="([^"]+)" rel="next"', html)
+    assert match
+    next_url = match.group(1).replace("&amp;", "&")
     html2 = client.get(next_url).content.decode()
     rest = [int(n) for n in re.findall(r"thing #(\d+)", html2)]
     assert rest[:10] == list(range(9, -1, -1))

@@ -60,7 +60,7 @@ def test_new_user_creates_an_account_and_joins(world, client):
 
 def test_existing_user_signs_in_then_joins(world, client, password):
     t = world.a
-    person = UserFactory(email="known@example.com")
+    person = UserFactory.create(email="known@example.com")
     _inv, raw = _fresh(t, email="known@example.com")
     resp = client.get(_url(raw))
     assert resp.status_code == 200
@@ -96,7 +96,7 @@ def test_signed_in_user_with_another_address_is_refused(world, client):
 
 def test_a_verified_secondary_address_counts_as_the_users(world, client):
     t = world.a
-    person = UserFactory(email="main@example.com")
+    person = UserFactory.create(email="main@example.com")
     EmailAddress.objects.create(user=person, email="alias@example.com", verified=True)
     _inv, raw = _fresh(t, email="alias@example.com")
     client.force_login(person)
@@ -149,7 +149,7 @@ def test_revoked_invitation_is_gone(world, client):
 
 def test_used_invitation_cannot_be_reused(world, client):
     t = world.a
-    person = UserFactory(email="twice@example.com")
+    person = UserFactory.create(email="twice@example.com")
     _inv, raw = _fresh(t, email="twice@example.com")
     client.force_login(person)
     assert client.post(_url(raw)).status_code == 302

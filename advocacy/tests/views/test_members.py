@@ -39,10 +39,12 @@ def test_members_list_as_admin_hr_and_employee(world, client):
 
 def test_members_list_search_and_filters(world, client):
     t = world.a
-    support = DepartmentFactory(organization=t.org, name="Support")
-    ona = UserFactory(email="ona.petraitiene@example.com", name="Ona Petraitienė")
-    MembershipFactory(organization=t.org, user=ona, department=support)
-    gone = MembershipFactory(organization=t.org, user=UserFactory(email="gone@example.com"))
+    support = DepartmentFactory.create(organization=t.org, name="Support")
+    ona = UserFactory.create(email="ona.petraitiene@example.com", name="Ona Petraitienė")
+    MembershipFactory.create(organization=t.org, user=ona, department=support)
+    gone = MembershipFactory.create(
+        organization=t.org, user=UserFactory.create(email="gone@example.com")
+    )
     gone.is_active = False
     gone.save()
     client.force_login(t.admin)
@@ -66,11 +68,15 @@ def test_members_list_search_and_filters(world, client):
 def test_members_list_pages_by_cursor(world, client):
     t = world.a
     for i in range(60):
-        MembershipFactory(organization=t.org, user=UserFactory(email=f"p{i:03d}@example.com"))
+        MembershipFactory.create(
+            organization=t.org, user=UserFactory.create(email=f"p{i:03d}@example.com")
+        )
     client.force_login(t.admin)
     first = client.get(_list_url(t))
     html = first.content.decode()
-    next_url = re.search(r'href="([^"]+)" rel="next"', html).group(1).replace("&amp;", "&")
+    match = re.search(r'href="([^"]+)" rel="next"', html)
+    assert match
+    next_url = match.group(1).replace("&amp;", "&")
     assert "cursor=" in next_url
     second = client.get(next_url)
     assert len(_emails(first)) == 50
@@ -85,8 +91,8 @@ def test_members_list_queries_do_not_grow_with_members(
 ):
     t = world.a
     for _i in range(extra):
-        dept = DepartmentFactory(organization=t.org)
-        MembershipFactory(organization=t.org, department=dept)
+        dept = DepartmentFactory.create(organization=t.org)
+        MembershipFactory.create(organization=t.org, department=dept)
     client.force_login(t.admin)
     with django_assert_max_num_queries(8):
         assert client.get(_list_url(t, q="example")).status_code == 200

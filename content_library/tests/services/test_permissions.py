@@ -27,10 +27,10 @@ from content_library.tests.factories import (
 
 def _calls(t):
     """(name, call) for each write service, on objects of tenant ``t``."""
-    item = ContentItemFactory(organization=t.org, status="in_review")
-    source = FeedSourceFactory(organization=t.org)
-    topic = TopicFactory(organization=t.org)
-    suggestion = SuggestionFactory(organization=t.org, submitted_by=t.members["employee"])
+    item = ContentItemFactory.create(organization=t.org, status="in_review")
+    source = FeedSourceFactory.create(organization=t.org)
+    topic = TopicFactory.create(organization=t.org)
+    suggestion = SuggestionFactory.create(organization=t.org, submitted_by=t.members["employee"])
     return {
         "content_item_create": lambda a: items.content_item_create(
             actor=a, title="x", kind=Kind.TEXT

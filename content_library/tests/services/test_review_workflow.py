@@ -59,6 +59,7 @@ def test_changes_requested_reach_the_author_who_edits_and_resubmits(world):
     )
     assert item.status == Status.CHANGES_REQUESTED
     feedback = review_feedback(item=item)
+    assert feedback is not None
     assert feedback.note == "Shorten the LinkedIn caption." and feedback.actor == world.a.admin
     returned = review_queue(membership=m(world.a, "manager"))["returned"]
     assert [i.pk for i in returned] == [item.pk]
@@ -91,7 +92,8 @@ def test_rejection_needs_a_reason_and_is_final(world):
         actor=m(world.a, "admin"), item=item, reason="We do not talk about this project."
     )
     assert item.status == Status.REJECTED
-    assert review_feedback(item=item).note == "We do not talk about this project."
+    feedback = review_feedback(item=item)
+    assert feedback is not None and feedback.note == "We do not talk about this project."
     assert ContentItemRevision.objects.filter(item=item, action="rejected").exists()
     assert "content_item.rejected" in audit_actions(world, item)
     with pytest.raises(ValidationError):

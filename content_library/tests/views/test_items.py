@@ -17,7 +17,7 @@ def url(world, path):
 
 
 def test_create_item_through_the_form(world, client):
-    topic = TopicFactory(organization=world.a.org, name="AI")
+    topic = TopicFactory.create(organization=world.a.org, name="AI")
     client.force_login(world.a.user("manager"))
     resp = client.post(
         url(world, "content/items/new/"),

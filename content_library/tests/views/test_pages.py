@@ -45,7 +45,7 @@ CURATORS = [
 def test_pages_render_for_each_role(world, client, role):
     item = approved(world, title="Visible to all")
     s = suggestion_submit(actor=m(world.a, "employee"), kind="link", url="https://example.com/s")
-    src = FeedSourceFactory(organization=world.a.org)
+    src = FeedSourceFactory.create(organization=world.a.org)
     client.force_login(world.a.user(role))
     curator = role in ("manager", "admin")
     for path in [*EVERYONE, f"content/items/{item.pk}/"]:

@@ -32,12 +32,12 @@ class FacebookPagesOAuth2Adapter(FacebookOAuth2Adapter):
     provider_id = "facebook"
 
     @property
-    def authorize_url(self) -> str:  # type: ignore[override]
+    def authorize_url(self) -> str:
         www = settings.NETWORK_BASES["FACEBOOK_WWW_BASE"].rstrip("/")
         return f"{www}/{settings.META_GRAPH_VERSION}/dialog/oauth"
 
     @property
-    def access_token_url(self) -> str:  # type: ignore[override]
+    def access_token_url(self) -> str:
         return f"{_graph()}/oauth/access_token"
 
     def get_access_token_data(

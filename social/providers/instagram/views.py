@@ -29,11 +29,11 @@ class InstagramLoginOAuth2Adapter(InstagramOAuth2Adapter):
     scope_delimiter = ","
 
     @property
-    def authorize_url(self) -> str:  # type: ignore[override]
+    def authorize_url(self) -> str:
         return _bases()["INSTAGRAM_WWW_BASE"].rstrip("/") + "/oauth/authorize"
 
     @property
-    def access_token_url(self) -> str:  # type: ignore[override]
+    def access_token_url(self) -> str:
         return _bases()["INSTAGRAM_OAUTH_BASE"].rstrip("/") + "/oauth/access_token"
 
     @property
