@@ -164,7 +164,10 @@ def test_api_throttles_tell_clients_behind_the_proxy_apart_only_when_it_is_trust
 ):
     rates(anon="2/minute", num_proxies=count)
     url = f"/api/v1/orgs/{world.a.org.slug}/"
-    alice, bob = APIClient(**_via_proxy("198.51.100.1")), APIClient(**_via_proxy("198.51.100.2"))
+    alice, bob = (
+        APIClient(enforce_csrf_checks=False, **_via_proxy("198.51.100.1")),
+        APIClient(enforce_csrf_checks=False, **_via_proxy("198.51.100.2")),
+    )
     assert [alice.get(url).status_code for _ in range(2)] == [401, 401]
     assert alice.get(url).status_code == 429
     # Trusted (1): Bob is another client. Not trusted (0): the header is ignored, so Bob
@@ -189,8 +192,8 @@ def test_login_rate_limits_tell_clients_behind_the_proxy_apart_only_when_it_is_t
 ):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = count
     cache.clear()
-    alice = APIClient(**_via_proxy("198.51.100.3"))
-    bob = APIClient(**_via_proxy("198.51.100.4"))
+    alice = APIClient(enforce_csrf_checks=False, **_via_proxy("198.51.100.3"))
+    bob = APIClient(enforce_csrf_checks=False, **_via_proxy("198.51.100.4"))
     limited = "Too many failed login attempts"
     assert limited not in _fail_logins(alice, "alice", 5)
     assert limited in _fail_logins(alice, "alice-again", 1)

@@ -32,9 +32,10 @@ class _ApiThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str | None:
         # Read on each request (DRF binds the rates once, at import).
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[union-attr]
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
+        return None if rate is None else str(rate)
 
-    def key(self, ident: Any) -> str:
+    def key(self, ident: Any) -> str | None:  # type: ignore[override]  # stubs: an attribute
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 

@@ -70,7 +70,13 @@ FEED_CURSOR_KINDS = (bool, bool, int, datetime, int)
 
 def _encode_cursor(item: ContentItem) -> str:
     return cursor_encode(
-        [item.is_pinned, bool(item.shared_by_me), item.priority, item.feed_at, item.pk]
+        [
+            item.is_pinned,
+            bool(getattr(item, "shared_by_me", False)),
+            item.priority,
+            item.feed_at,
+            item.pk,
+        ]
     )
 
 
@@ -104,7 +110,9 @@ class RowBefore(Expression):
         n = len(self.columns)
         self.columns, self.values = list(exprs[:n]), list(exprs[n:])
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(  # type: ignore[override]  # django-stubs 6 types params as a tuple
+        self, compiler: Any, connection: Any
+    ) -> tuple[str, list[Any]]:
         sides, params = [], []
         for side in (self.columns, self.values):
             parts = []
@@ -124,7 +132,9 @@ class InSubqueryArray(Lookup):
     lookup_name = "in_subquery_array"
     prepare_rhs = False
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(  # type: ignore[override]  # django-stubs 6 types params as a tuple
+        self, compiler: Any, connection: Any
+    ) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
@@ -210,10 +220,10 @@ def feed_page(
     else:
         rows = list(streams[0])
     has_more = len(rows) > page_size
-    rows = with_card_data(rows[:page_size])
+    cards: list[ContentItem] = with_card_data(list(rows[:page_size]))
     return FeedPage(
-        items=rows,
-        next_cursor=_encode_cursor(rows[-1]) if has_more and rows else None,
+        items=cards,
+        next_cursor=_encode_cursor(cards[-1]) if has_more and cards else None,
         has_more=has_more,
     )
 

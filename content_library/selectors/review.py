@@ -63,7 +63,7 @@ REVIEW_FEEDBACK_ACTIONS = {
 def _attach_review_feedback(items: Sequence[ContentItem]) -> None:
     """Set ``item.review_feedback`` (the revision carrying the reviewer's comment or
     reason) on items returned with requested changes or rejected; one query."""
-    wanted = {i.pk: REVIEW_FEEDBACK_ACTIONS.get(i.status) for i in items}
+    wanted = {i.pk: REVIEW_FEEDBACK_ACTIONS.get(Status(i.status)) for i in items}
     ids = [pk for pk, action in wanted.items() if action]
     latest: dict[int, ContentItemRevision] = {}
     if ids:
@@ -91,7 +91,7 @@ def review_feedback(*, item: ContentItem) -> ContentItemRevision | None:
 def item_author_id(item: ContentItem) -> int | None:
     """The user whose content the item is: the colleague who suggested it, else whoever
     created it (``None`` for imported entries)."""
-    if item.suggested_by_id:
+    if item.suggested_by is not None:
         return item.suggested_by.user_id
     return item.created_by_id
 

@@ -39,7 +39,9 @@ class LibraryView(OrgPageView):
         )
         next_url = None
         if page.next_cursor:
-            params = {k: v for k, v in request.GET.items() if k != "cursor" and v and valid}
+            params: dict[str, str] = {
+                k: str(v) for k, v in request.GET.items() if k != "cursor" and v and valid
+            }
             params["cursor"] = page.next_cursor
             next_url = f"{request.path}?{urlencode(params)}"
         lib_settings = library_settings_for(self.organization)

@@ -28,6 +28,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -254,7 +255,7 @@ def dangerously_links_of_clicks(link_ids: set[int]) -> dict[int, tuple[int, int 
 
 
 @dangerously("The click drain skips events already stored (a retried batch), by unique event id.")
-def dangerously_click_events_stored(event_ids: list[str]) -> set[Any]:
+def dangerously_click_events_stored(event_ids: Sequence[Any]) -> set[Any]:
     """The event ids among ``event_ids`` that already have a row, in any organization."""
     return set(ClickEvent.objects.filter(event_id__in=event_ids).values_list("event_id", flat=True))
 

@@ -190,7 +190,7 @@ def metrics_refresh_shares(share_ids: list[int], *, now: datetime | None = None)
             _postpone([share], now + RETRY_AFTER_REAUTH)
             result.reconnect += 1
             continue
-        by_account[share.account_id].append(share)
+        by_account[share.account.pk].append(share)
 
     snapshots: list[MetricSnapshot] = []
     updated: list[Share] = []

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from functools import partial
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -153,8 +154,8 @@ def publish_share(share_id: int) -> str:
                     found = connector.find_published(
                         ref, content, since=share.publishing_started_at
                     )
-                except ConnectorError as error:
-                    return handle_reconcile_error(share, error, requeue=True)
+                except ConnectorError as lookup_error:
+                    return handle_reconcile_error(share, lookup_error, requeue=True)
             share.error_code = ""
             if found is not None:
                 share_transition_published_from_queued(share, found)
@@ -287,7 +288,7 @@ def publish_due_scheduled(*, limit: int = 500) -> dict[str, int]:
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     )
     for share_id in lost.values_list("pk", flat=True)[:limit]:
-        transaction.on_commit(lambda pk=share_id: send_now("publish_share", pk))
+        transaction.on_commit(partial(send_now, "publish_share", share_id))
         counts["requeued"] += 1
     # Publishing shares abandoned by a dead worker: never re-send, reconcile.
     stale = list(
@@ -325,7 +326,7 @@ def publish_due_scheduled(*, limit: int = 500) -> dict[str, int]:
         .exclude(pending_container_id="")
         .values_list("pk", flat=True)[:limit]
     ):
-        transaction.on_commit(lambda pk=share_id: send_now("publish_poll_pending", pk))
+        transaction.on_commit(partial(send_now, "publish_poll_pending", share_id))
         counts["polled"] += 1
     # Unconfirmed shares whose reconciliation message was lost.
     for share_id in (
@@ -333,7 +334,7 @@ def publish_due_scheduled(*, limit: int = 500) -> dict[str, int]:
         .filter(state=ShareState.UNKNOWN_OUTCOME, updated_at__lt=now - timedelta(minutes=10))
         .values_list("pk", flat=True)[:limit]
     ):
-        transaction.on_commit(lambda pk=share_id: send_now("reconcile_share", pk))
+        transaction.on_commit(partial(send_now, "reconcile_share", share_id))
         counts["reconciled"] += 1
     return counts
 

@@ -166,10 +166,10 @@ def reconcile_share(share_id: int) -> str:
                 code="unconfirmed_gave_up",
             )
             return "failed"
-        when = timezone.now() + timedelta(seconds=backoff_seconds(share.attempts))
+        retry_at = timezone.now() + timedelta(seconds=backoff_seconds(share.attempts))
         requeue(
             share,
-            when,
+            retry_at,
             detail=_("Not found on the network; trying again."),
             message="",
         )
