@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Department, Membership, Organization, Role
 from ..permissions import Capability, capability_require, has_capability
+from ..signals import member_deactivated
 from .audit import audit_log_record, check_same_org
 
 
@@ -193,7 +194,11 @@ def member_update(
 
 @transaction.atomic
 def member_deactivate(*, actor: Membership, membership: Membership) -> Membership:
-    """Take a member's access away at once; their history (shares, points, audit) stays."""
+    """Take a member's access away at once; their history (shares, points, audit) stays.
+
+    ``member_deactivated`` is sent in the same transaction, so the apps built on the core stop
+    the member's pending work with it (``social`` cancels their scheduled and queued shares).
+    """
     capability_require(actor, Capability.MANAGE_MEMBERS)
     organization = actor.organization
     if membership.user_id == actor.user_id:
@@ -211,6 +216,7 @@ def member_deactivate(*, actor: Membership, membership: Membership) -> Membershi
     membership.is_active = False
     membership.deactivated_at = timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at"])
+    member_deactivated.send(sender=Membership, membership=membership, actor=actor)
     audit_log_record(
         organization=organization,
         actor=actor.user,

@@ -67,6 +67,7 @@ from ..models import (
     ShareState,
 )
 from . import quotas
+from .member_shares import share_refuse_if_member_inactive
 from .posts import account_ref, share_post_content
 from .transitions import share_event_record, share_transition
 
@@ -400,6 +401,8 @@ def publish_share(share_id: int) -> str:
         share = _load(share_id)
         if share is None or share.state != ShareState.QUEUED:
             return "skipped"
+        if share_refuse_if_member_inactive(share):
+            return "member_inactive"
         if share.next_attempt_at and share.next_attempt_at > now:
             _enqueue_at("publish_share", share.pk, share.next_attempt_at)
             return "not_due"
