@@ -29,7 +29,8 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Membership, User, UserSession
+from ..models import User, UserSession
+from ..selectors import memberships_of_user
 
 
 def _store(session_key: str) -> Any:
@@ -75,6 +76,6 @@ def user_sessions_revoke(*, user: User, keep: str | None = None) -> int:
 
 def user_sessions_revoke_if_no_membership_left(*, user: User) -> int:
     """After a deactivation: sign the person out everywhere when no active membership is left."""
-    if Membership.objects.filter(user=user, is_active=True, organization__is_active=True).exists():
+    if memberships_of_user(user=user).exists():
         return 0
     return user_sessions_revoke(user=user)
