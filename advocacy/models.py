@@ -138,6 +138,24 @@ class ApiToken(models.Model):
 # --- Tenant-owned models -------------------------------------------------------
 
 
+class UserSession(models.Model):
+    """A signed-in session of a person, so that it can be ended from the server.
+
+    Django's session store cannot list a person's sessions, yet a password reset and the end of
+    a person's last membership must sign them out everywhere (``advocacy.services.sessions``).
+    Global like the session itself: a person signs in once for all their organizations.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"session of user {self.user_id} since {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class TenantQuerySet(models.QuerySet):
     def for_org(self, organization: Organization) -> TenantQuerySet:
         if organization is None or organization.pk is None:

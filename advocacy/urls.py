@@ -72,6 +72,11 @@ urlpatterns = [
     path("account/language/", account.language_switch, name="language_switch"),
     path("account/api-tokens/", tokens.api_tokens, name="account_api_tokens"),
     path(
+        "account/api-tokens/revoke-all/",
+        tokens.api_tokens_revoke_all_view,
+        name="account_api_tokens_revoke_all",
+    ),
+    path(
         "account/api-tokens/<int:token_id>/revoke/",
         tokens.api_token_revoke_view,
         name="account_api_token_revoke",

@@ -157,6 +157,25 @@ def test_redis_has_a_volume_and_a_health_check():
     assert redis["healthcheck"]["test"][-2:] == ["redis-cli", "ping"]
 
 
+def _option(command: list[str], name: str) -> str | None:
+    return command[command.index(name) + 1] if name in command else None
+
+
+def test_redis_keeps_queued_clicks_in_an_append_only_file_fsynced_every_second():
+    """The bound the README promises (a crash loses at most ~2 s of clicks) holds only with
+    these options; the crash test (social/tests/test_clicks_crash.py) starts its redis-server
+    with the very same ones."""
+    from social.tests.redis_support import PRODUCTION_PERSISTENCE
+
+    command = command_of(SERVICES["redis"])
+    assert command[0] == "redis-server"
+    assert _option(command, "--appendonly") == "yes"
+    assert _option(command, "--appendfsync") == "everysec"
+    assert _option(command, "--save") in (None, "")  # no snapshot setting overrides the AOF
+    pairs = dict(zip(PRODUCTION_PERSISTENCE[::2], PRODUCTION_PERSISTENCE[1::2], strict=True))
+    assert {name: _option(command, name) for name in pairs} == pairs
+
+
 def test_migrate_runs_once_before_the_app_starts():
     migrate = APP_SERVICES["migrate"]
     assert command_of(migrate)[:3] == ["python", "manage.py", "migrate"]

@@ -28,6 +28,7 @@ GLOBAL_MODELS = {
     "advocacy.User",  # a person may belong to several organizations
     "advocacy.Organization",  # the tenant itself
     "advocacy.ApiToken",  # personal; the organization still comes from the URL
+    "advocacy.UserSession",  # a sign-in, like the session itself, spans the organizations
     "social.NetworkAccount",  # a person's network account, whichever organizations they work for
 }
 

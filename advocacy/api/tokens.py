@@ -11,13 +11,14 @@ from typing import Any, cast
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
 from ..models import ApiToken, User
 from ..selectors import api_tokens_of_user
-from ..services.tokens import api_token_create, api_token_revoke
+from ..services.tokens import api_token_create, api_token_revoke, api_tokens_revoke_all
 from .base import ApiViewMixin
 from .throttling import AuthThrottle
 
@@ -37,6 +38,10 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
     class Meta(ApiTokenSerializer.Meta):
         fields = (*ApiTokenSerializer.Meta.fields, "key")
         read_only_fields = (*ApiTokenSerializer.Meta.read_only_fields, "key")
+
+
+class ApiTokensRevokedSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField(help_text="How many active tokens were revoked.")
 
 
 class ApiTokenViewSet(
@@ -84,3 +89,10 @@ class ApiTokenViewSet(
             token_id=kwargs["token_id"],  # the route's lookup_url_kwarg
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={200: ApiTokensRevokedSerializer})
+    @action(detail=False, methods=["post"], url_path="revoke-all")
+    def revoke_all(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Revoke every one of your active tokens, the one this request uses included."""
+        count = api_tokens_revoke_all(actor=cast(User, request.user))  # IsAuthenticated has run
+        return Response(ApiTokensRevokedSerializer({"revoked": count}).data)

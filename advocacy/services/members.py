@@ -13,11 +13,13 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Department, Membership, Organization, Role
-from ..permissions import Capability, capability_require
+from ..permissions import Capability, capability_require, has_capability
+from ..signals import member_deactivated
 from .audit import audit_log_record, check_same_org
 
 
@@ -47,16 +49,46 @@ def _membership_lock(*, organization: Organization, membership: Membership) -> M
     )
 
 
-def _other_active_admins_exist(*, organization: Organization, membership: Membership) -> bool:
-    """Locks the organization's active admins so two admins cannot demote each other at once."""
-    admins = list(
+def _admin_change_lock(
+    *, organization: Organization, actor: Membership, membership: Membership
+) -> tuple[Membership, Membership | None, bool]:
+    """Lock, in one statement and in id order, every row an admin change depends on: the
+    actor, the member, and the organization's active admins.
+
+    Two admins changing each other at once used to lock "the member" first and "the other
+    admins" second, in opposite orders, and PostgreSQL broke the deadlock with an error (a
+    500). One ``SELECT … FOR UPDATE`` ordered by id takes the locks in the same order in every
+    transaction, so the second waits for the first and then sees its result: the
+    "last active admin" rule and the actor's own membership are decided on committed rows.
+
+    Returns the locked member, the locked actor and whether an active admin other than the
+    member exists.
+    """
+    check_same_org(organization, actor, membership)
+    rows = list(
         Membership.objects.for_org(organization)
-        .select_for_update()
-        .filter(role=Role.ADMIN, is_active=True)
-        .exclude(pk=membership.pk)
-        .values_list("pk", flat=True)
+        .select_for_update(of=("self",))
+        .select_related("user", "department")
+        .filter(Q(pk__in=[actor.pk, membership.pk]) | Q(role=Role.ADMIN, is_active=True))
+        .order_by("pk")
     )
-    return bool(admins)
+    by_pk = {row.pk: row for row in rows}
+    locked = by_pk.get(membership.pk)
+    if locked is None:
+        raise Membership.DoesNotExist
+    other_admins = any(
+        row.role == Role.ADMIN and row.is_active and row.pk != locked.pk for row in rows
+    )
+    return locked, by_pk.get(actor.pk), other_admins
+
+
+def _actor_still_manages_members(locked_actor: Membership | None) -> None:
+    """The actor, re-read under the lock, may still manage members (the loser of two admins
+    changing each other learns that the winner changed them first)."""
+    if locked_actor is None or not locked_actor.is_active:
+        raise ValidationError(_("Your membership of this organization is no longer active."))
+    if not has_capability(locked_actor, Capability.MANAGE_MEMBERS):
+        raise ValidationError(_("Your role has just changed: you can no longer manage members."))
 
 
 def _display(value: Any) -> Any:
@@ -81,7 +113,9 @@ def member_update(
     department of another organization and an employee ID that another member has."""
     capability_require(actor, Capability.MANAGE_MEMBERS)
     organization = actor.organization
-    membership = _membership_lock(organization=organization, membership=membership)
+    membership, locked_actor, other_admins = _admin_change_lock(
+        organization=organization, actor=actor, membership=membership
+    )
     requested = {
         "role": role,
         "department": department,
@@ -100,7 +134,7 @@ def member_update(
             membership.role == Role.ADMIN
             and requested["role"] != Role.ADMIN
             and membership.is_active
-            and not _other_active_admins_exist(organization=organization, membership=membership)
+            and not other_admins
         ):
             errors.setdefault("role", []).append(
                 _("This is the organization's last active admin. Make someone else an admin first.")
@@ -131,6 +165,7 @@ def member_update(
             errors.setdefault(name, []).append(_("At most %(n)d characters.") % {"n": max_length})
     if errors:
         raise ValidationError(errors)
+    _actor_still_manages_members(locked_actor)
 
     changes: dict[str, list[Any]] = {}
     for name, value in requested.items():
@@ -162,23 +197,29 @@ def member_update(
 
 @transaction.atomic
 def member_deactivate(*, actor: Membership, membership: Membership) -> Membership:
-    """Take a member's access away at once; their history (shares, points, audit) stays."""
+    """Take a member's access away at once; their history (shares, points, audit) stays.
+
+    ``member_deactivated`` is sent in the same transaction, so the apps built on the core stop
+    the member's pending work with it (``social`` cancels their scheduled and queued shares).
+    """
     capability_require(actor, Capability.MANAGE_MEMBERS)
     organization = actor.organization
-    membership = _membership_lock(organization=organization, membership=membership)
     if membership.user_id == actor.user_id:
         raise ValidationError(_("You cannot deactivate yourself."))
+    membership, locked_actor, other_admins = _admin_change_lock(
+        organization=organization, actor=actor, membership=membership
+    )
     if not membership.is_active:
         return membership
-    if membership.role == Role.ADMIN and not _other_active_admins_exist(
-        organization=organization, membership=membership
-    ):
+    if membership.role == Role.ADMIN and not other_admins:
         raise ValidationError(
             _("This is the organization's last active admin. Make someone else an admin first.")
         )
+    _actor_still_manages_members(locked_actor)
     membership.is_active = False
     membership.deactivated_at = timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at"])
+    member_deactivated.send(sender=Membership, membership=membership, actor=actor)
     audit_log_record(
         organization=organization,
         actor=actor.user,

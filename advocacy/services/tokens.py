@@ -64,3 +64,10 @@ def api_token_revoke(*, actor: User, token_id: int | str) -> ApiToken:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     return token
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, actor: User) -> int:
+    """Revoke every active token of ``actor`` at once (a leak, or a compromised account);
+    returns how many. Tokens otherwise survive a password reset (README)."""
+    return api_tokens_of_user(user=actor).update(revoked_at=timezone.now())

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +16,7 @@ from ..forms.service_errors import form_add_service_errors
 from ..forms.tokens import ApiTokenCreateForm
 from ..request_types import AuthenticatedHttpRequest
 from ..selectors import api_tokens_of_user
-from ..services.tokens import api_token_create, api_token_revoke
+from ..services.tokens import api_token_create, api_token_revoke, api_tokens_revoke_all
 
 
 @never_cache
@@ -50,4 +51,16 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
 def api_token_revoke_view(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     token = api_token_revoke(actor=request.user, token_id=token_id)
     messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
+    return redirect("account_api_tokens")
+
+
+@login_required
+@require_POST
+def api_tokens_revoke_all_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    count = api_tokens_revoke_all(actor=request.user)
+    messages.success(
+        request,
+        ngettext("%(count)d token has been revoked.", "%(count)d tokens have been revoked.", count)
+        % {"count": count},
+    )
     return redirect("account_api_tokens")

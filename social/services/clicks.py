@@ -59,6 +59,12 @@ DRAIN_LOCK_SECONDS = 300
 #: After Redis failed on the request path, this process writes to the database for this long
 #: before it tries Redis again (so an unreachable Redis costs one timeout, not one per click).
 REDIS_RETRY_SECONDS = 5.0
+#: The most seconds of acknowledged clicks a crash of Redis can lose. Redis runs with
+#: ``--appendonly yes --appendfsync everysec`` (docker-compose.yml): every queued click is in
+#: the append-only file within about a second, and Redis delays the write by at most one more
+#: second while an earlier fsync is still busy, hence two (README, "Clicks and a Redis crash";
+#: tested by killing a private redis-server in social/tests/test_clicks_crash.py).
+CRASH_LOSS_BOUND_SECONDS = 2.0
 #: Socket timeouts of the request path's Redis client (seconds).
 RECORD_SOCKET_TIMEOUT = 0.1
 

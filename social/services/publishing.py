@@ -59,6 +59,7 @@ from ..connectors.base import (
 from ..connectors.registry import connector_for
 from ..models import RETRYABLE_STATES, NetworkAccount, Share, ShareEvent, ShareMethod, ShareState
 from . import quotas
+from .member_shares import share_refuse_if_member_inactive
 from .outcomes import handle_publish_error, mark_published
 from .posts import account_ref, share_post_content
 from .publish_queue import (
@@ -122,6 +123,8 @@ def publish_share(share_id: int) -> str:
         share = lock_share(share_id)
         if share is None or share.state != ShareState.QUEUED:
             return "skipped"
+        if share_refuse_if_member_inactive(share):
+            return "member_inactive"
         if share.next_attempt_at and share.next_attempt_at > now:
             enqueue_at("publish_share", share.pk, share.next_attempt_at)
             return "not_due"

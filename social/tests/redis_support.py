@@ -1,6 +1,8 @@
 """A private redis-server for click tests: started on a free loopback port in a temporary
-directory (append-only file on, so a restart keeps what was queued), stoppable and
-restartable by the test. Used through the ``private_redis`` fixture below (import it)."""
+directory with the persistence production uses (``--appendonly yes --appendfsync everysec``,
+as in docker-compose.yml), so a restart keeps what was queued; stoppable (SIGTERM), killable
+(SIGKILL, a crash) and restartable on the same directory by the test. Used through the
+``private_redis`` fixture below (import it), or built directly for a crash test."""
 
 from __future__ import annotations
 
@@ -23,11 +25,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+#: The persistence options of docker-compose.yml's redis service (tests/test_compose.py).
+PRODUCTION_PERSISTENCE = ("--appendonly", "yes", "--appendfsync", "everysec")
+NO_PERSISTENCE = ("--appendonly", "no")
+
+
 class PrivateRedis:
-    def __init__(self, directory: Path, db: int = 7) -> None:
+    def __init__(
+        self, directory: Path, db: int = 7, persistence: tuple[str, ...] = PRODUCTION_PERSISTENCE
+    ) -> None:
         self.directory = directory
+        self.directory.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.db = db
+        self.persistence = persistence
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -48,8 +59,7 @@ class PrivateRedis:
                 "127.0.0.1",
                 "--dir",
                 str(self.directory),
-                "--appendonly",
-                "yes",
+                *self.persistence,
                 "--save",
                 "",
                 "--protected-mode",
@@ -67,6 +77,14 @@ class PrivateRedis:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError("redis-server did not start")
+
+    def kill(self) -> None:
+        """Crash: SIGKILL, nothing flushed on the way out (what the append-only file already
+        had is all a restart finds)."""
+        assert self.proc is not None
+        self.proc.kill()
+        self.proc.wait(timeout=START_TIMEOUT)
+        self.proc = None
 
     def stop(self) -> None:
         """Shut down as an operator would (SIGTERM: the append-only file is flushed)."""
