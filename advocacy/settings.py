@@ -304,6 +304,12 @@ SPECTACULAR_SETTINGS = {
     # `check --deploy` is about running safely; schema completeness is tested on its own
     # (tests/test_settings.py generates and validates the schema).
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # The error responses (400/401/403/404/429 in the one error format) are documented once,
+    # for every operation, by advocacy/api/schema.py; the first hook is drf-spectacular's default.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "advocacy.api.schema.document_error_responses",
+    ],
     # The docs pages load Swagger UI and Redoc from our own static files (drf-spectacular-sidecar),
     # never from a CDN, so they work offline and behind a strict firewall.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from advocacy.api.base import OrgScopedViewSet
+from advocacy.api.pagination import KeysetPagination
 from advocacy.permissions import Capability
 
 from .. import selectors
@@ -30,10 +31,12 @@ class FeedCardSerializer(ContentItemSerializer):
         return selectors.colleagues_shared(obj)
 
 
-class FeedPageSerializer(serializers.Serializer):
-    results = FeedCardSerializer(many=True)
-    next_cursor = serializers.CharField(allow_null=True)
-    next = serializers.CharField(allow_null=True)
+class FeedPagination(KeysetPagination):
+    """The feed pages with its own keyset (``selectors.feed_page``: pinned, then not yet
+    shared, then newest); this class gives its schema the shape of every API list,
+    ``{next, next_cursor, results}``, and the same ``cursor``/``page_size`` parameters."""
+
+    max_page_size = selectors.MAX_PAGE_SIZE
 
 
 class FeedViewSet(OrgScopedViewSet):
@@ -42,16 +45,9 @@ class FeedViewSet(OrgScopedViewSet):
     model = ContentItem
     capabilities = {"list": Capability.VIEW_FEED}
     serializer_class = FeedCardSerializer
-    pagination_class = None
+    pagination_class = FeedPagination
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("page_size", int),
-            *ITEM_FILTER_PARAMS[:-2],
-        ],
-        responses=FeedPageSerializer,
-    )
+    @extend_schema(parameters=ITEM_FILTER_PARAMS[:-2], responses=FeedCardSerializer(many=True))
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
             page_size = int(request.query_params.get("page_size") or selectors.DEFAULT_PAGE_SIZE)

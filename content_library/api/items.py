@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from advocacy.api.base import OrgScopedViewSet
+from advocacy.api.serializers import BlankAsNullURLField
 from advocacy.models import Role
 from advocacy.networks import Network
 from advocacy.permissions import Capability, has_capability
@@ -56,6 +57,7 @@ class ContentItemSerializer(serializers.ModelSerializer):
     lifecycle = serializers.CharField(source="lifecycle_label", read_only=True)
     suggested_by = serializers.SerializerMethodField()
     networks = serializers.SerializerMethodField()
+    url = BlankAsNullURLField()
 
     class Meta:
         model = ContentItem
