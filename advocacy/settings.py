@@ -371,12 +371,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 # hot-linked from the linked site. Proxying it would make the server fetch arbitrary URLs on
 # page views; an image cannot run code, and with the same-origin referrer policy the image's
 # host learns no Chorus URL. Scripts, styles, frames, fonts and connections stay on our origin.
+# A site on HTTPS needs no http: images (browsers upgrade them to https:); one served over plain
+# HTTP (development, the tests) also shows the previews of plain-HTTP sites.
+_IMAGE_SOURCES = ["'self'", "data:", "https:"]
+if SITE_URL.startswith("http://"):
+    _IMAGE_SOURCES.append("http:")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "https:"],
+        "img-src": _IMAGE_SOURCES,
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
