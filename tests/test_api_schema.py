@@ -110,10 +110,10 @@ def test_links_that_are_not_set_are_null_never_an_empty_uri(schema, world, api_c
         declared = _component(schema, component)["properties"][field]
         assert declared["format"] == "uri" and declared["nullable"] is True, (component, field)
     org = world.a.org.slug
-    item = ApprovedItemFactory(organization=world.a.org, url="")
+    item = ApprovedItemFactory.create(organization=world.a.org, url="")
     answer = api_client.get(f"/api/v1/orgs/{org}/content/items/{item.pk}/").json()
     assert answer["url"] is None
-    NetworkAccountFactory(user=world.a.employee, avatar_url="", profile_url="")
+    NetworkAccountFactory.create(user=world.a.employee, avatar_url="", profile_url="")
     accounts = api_client.get(f"/api/v1/orgs/{org}/networks/").json()
     assert accounts and all(a["avatar_url"] is None and a["profile_url"] is None for a in accounts)
 

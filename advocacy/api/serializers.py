@@ -31,7 +31,7 @@ class BlankAsNullURLField(serializers.URLField):
         kwargs.setdefault("allow_null", True)
         super().__init__(**kwargs)
 
-    def to_representation(self, value: Any) -> str | None:
+    def to_representation(self, value: Any) -> Any:
         return str(value) if value else None
 
 
@@ -45,7 +45,7 @@ class BlankAsNullLanguageField(serializers.ChoiceField):
         kwargs.setdefault("allow_null", True)
         super().__init__(**kwargs)
 
-    def to_representation(self, value: Any) -> str | None:
+    def to_representation(self, value: Any) -> Any:
         return str(value) if value else None
 
 
