@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sites",
+    "csp",  # Content-Security-Policy (CONTENT_SECURITY_POLICY below): its system checks
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files: the API docs work offline
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     # Outermost: every error under /api/ leaves in the API's error format (advocacy/api/middleware.py).
     "advocacy.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "advocacy.security_headers.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -329,6 +332,12 @@ SPECTACULAR_SETTINGS = {
     # `check --deploy` is about running safely; schema completeness is tested on its own
     # (tests/test_settings.py generates and validates the schema).
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # The error responses (400/401/403/404/429 in the one error format) are documented once,
+    # for every operation, by advocacy/api/schema.py; the first hook is drf-spectacular's default.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "advocacy.api.schema.document_error_responses",
+    ],
     # The docs pages load Swagger UI and Redoc from our own static files (drf-spectacular-sidecar),
     # never from a CDN, so they work offline and behind a strict firewall.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -380,6 +389,55 @@ if not DEBUG:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy of every response (django-csp; advocacy/security_headers.py adds the
+# networks' consent-page origins to form-action per request). No 'unsafe-inline' and no
+# 'unsafe-eval': the templates have no inline scripts, styles or event handlers, and htmx runs
+# with allowEval off (templates/base.html). The API docs pages send their own, looser policy
+# (advocacy/api/docs.py), which the middleware leaves alone.
+# img-src allows any https: image: a link's preview image (ContentItem.preview_image_url) is
+# hot-linked from the linked site. Proxying it would make the server fetch arbitrary URLs on
+# page views; an image cannot run code, and with the same-origin referrer policy the image's
+# host learns no Chorus URL. Scripts, styles, frames, fonts and connections stay on our origin.
+# A site on HTTPS needs no http: images (browsers upgrade them to https:); one served over plain
+# HTTP (development, the tests) also shows the previews of plain-HTTP sites.
+_IMAGE_SOURCES = ["'self'", "data:", "https:"]
+if SITE_URL.startswith("http://"):
+    _IMAGE_SOURCES.append("http:")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _IMAGE_SOURCES,
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page uses these browser features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # --- Logging -----------------------------------------------------------------
 LOGGING = {

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -19,12 +20,18 @@ from ..selectors import members_search
 from ..services import members as services
 from .base import OrgScopedViewSet
 from .filters import ChoiceFilterField
-from .serializers import DepartmentSummarySerializer, OrgDepartmentField, UserSummarySerializer
+from .serializers import (
+    BlankAsNullLanguageField,
+    DepartmentSummarySerializer,
+    OrgDepartmentField,
+    UserSummarySerializer,
+)
 
 
 class MemberSerializer(serializers.ModelSerializer):
     user = UserSummarySerializer(read_only=True)
     department = DepartmentSummarySerializer(read_only=True, allow_null=True)
+    language = BlankAsNullLanguageField()
 
     class Meta:
         model = Membership
@@ -99,6 +106,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedV
             return MemberUpdateSerializer
         return MemberSerializer
 
+    @extend_schema(request=MemberUpdateSerializer, responses=MemberSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         member = self.get_object()
         serializer = MemberUpdateSerializer(

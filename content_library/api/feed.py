@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from advocacy.api.base import OrgScopedViewSet
-from advocacy.api.pagination import INVALID_CURSOR
+from advocacy.api.pagination import INVALID_CURSOR, KeysetPagination
 from advocacy.keyset import InvalidCursor
 from advocacy.permissions import Capability
 
 from ..models import ContentItem
-from ..selectors.feed import DEFAULT_PAGE_SIZE, colleagues_shared, feed_page
+from ..selectors.feed import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, colleagues_shared, feed_page
 from .items import ITEM_FILTER_PARAMS, ContentItemSerializer, item_filters
 
 
@@ -32,10 +32,12 @@ class FeedCardSerializer(ContentItemSerializer):
         return colleagues_shared(obj)
 
 
-class FeedPageSerializer(serializers.Serializer):
-    results = FeedCardSerializer(many=True)
-    next_cursor = serializers.CharField(allow_null=True)
-    next = serializers.CharField(allow_null=True)
+class FeedPagination(KeysetPagination):
+    """The feed pages with its own keyset (``selectors.feed_page``: pinned, then not yet
+    shared, then newest); this class gives its schema the shape of every API list,
+    ``{next, next_cursor, results}``, and the same ``cursor``/``page_size`` parameters."""
+
+    max_page_size = MAX_PAGE_SIZE
 
 
 class FeedViewSet(OrgScopedViewSet):
@@ -44,16 +46,9 @@ class FeedViewSet(OrgScopedViewSet):
     model = ContentItem
     capabilities = {"list": Capability.VIEW_FEED}
     serializer_class = FeedCardSerializer
-    pagination_class = None
+    pagination_class = FeedPagination
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("page_size", int),
-            *ITEM_FILTER_PARAMS[:-2],
-        ],
-        responses=FeedPageSerializer,
-    )
+    @extend_schema(parameters=ITEM_FILTER_PARAMS[:-2], responses=FeedCardSerializer(many=True))
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
             page_size = int(request.query_params.get("page_size") or DEFAULT_PAGE_SIZE)

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from advocacy.api.base import OrgScopedViewSet
 from advocacy.api.filters import BOOLEAN_VALUES, choice_filters, text_filters, whole_number_filters
+from advocacy.api.serializers import BlankAsNullURLField
 from advocacy.models import Role
 from advocacy.networks import Network
 from advocacy.permissions import Capability, has_capability
@@ -60,6 +61,7 @@ class ContentItemSerializer(serializers.ModelSerializer):
     lifecycle = serializers.CharField(source="lifecycle_label", read_only=True)
     suggested_by = serializers.SerializerMethodField()
     networks = serializers.SerializerMethodField()
+    url = BlankAsNullURLField()
 
     class Meta:
         model = ContentItem

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from advocacy.api.base import OrgScopedViewSet
 from advocacy.api.filters import choice_filters
+from advocacy.api.serializers import BlankAsNullURLField
 from advocacy.permissions import Capability
 
 from ..models import (
@@ -34,6 +35,7 @@ from .items import CaptionSerializer, ContentItemSerializer, ReasonSerializer
 class SuggestionSerializer(serializers.ModelSerializer):
     submitted_by = serializers.SerializerMethodField()
     image_url = serializers.SerializerMethodField()
+    url = BlankAsNullURLField()
 
     class Meta:
         model = ContentSuggestion
@@ -123,7 +125,7 @@ class SuggestionViewSet(OrgScopedViewSet):
         s = suggestion_submit(actor=self.membership, **ser.validated_data)
         return Response(SuggestionSerializer(s).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=SuggestionAcceptSerializer, responses=ContentItemSerializer)
+    @extend_schema(request=SuggestionAcceptSerializer, responses={201: ContentItemSerializer})
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ser = SuggestionAcceptSerializer(data=request.data)

@@ -28,6 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from advocacy.api.base import ANY_MEMBER, OrgScopedViewSet
+from advocacy.api.serializers import BlankAsNullURLField
 from advocacy.models import User
 from advocacy.networks import Network
 from advocacy.permissions import Capability
@@ -50,6 +51,8 @@ class NetworkAccountSerializer(serializers.ModelSerializer):
 
     health = serializers.SerializerMethodField()
     expires_in_days = serializers.SerializerMethodField()
+    profile_url = BlankAsNullURLField()
+    avatar_url = BlankAsNullURLField()
 
     class Meta:
         model = NetworkAccount

@@ -31,6 +31,7 @@ from rest_framework.response import Response
 
 from advocacy.api.base import OrgScopedViewSet
 from advocacy.api.filters import choice_filters, whole_number_filters
+from advocacy.api.serializers import BlankAsNullURLField
 from advocacy.networks import Network
 from advocacy.permissions import Capability, has_capability
 from content_library.models import ContentItem
@@ -52,6 +53,7 @@ class ShareSerializer(serializers.ModelSerializer):
     post_id = serializers.CharField(source="external_id", read_only=True)
     tracked_url = serializers.SerializerMethodField()
     dialog_url = serializers.SerializerMethodField()
+    permalink = BlankAsNullURLField()
 
     class Meta:
         model = Share

@@ -58,7 +58,7 @@ def test_create_list_retrieve(api_client, world, employee, ready):
     listed = api_client.get(_base(world.a.org)).json()
     assert [r["id"] for r in listed["results"]] == [x["id"], li["id"]]
     detail = api_client.get(f"{_base(world.a.org)}{li['id']}/").json()
-    assert detail["attempts"] == 0 and detail["post_id"] == "" and detail["permalink"] == ""
+    assert detail["attempts"] == 0 and detail["post_id"] == "" and detail["permalink"] is None
 
 
 def test_schedule_suggested_and_cancel(api_client, world, ready):
