@@ -68,6 +68,9 @@ MIDDLEWARE = [
     # Outermost: every error under /api/ leaves in the API's error format (advocacy/api/middleware.py).
     "advocacy.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # /s/<code> (the tracked-link redirect) is answered here, before the session, locale,
+    # CSRF, auth and message middleware it does not need (advocacy/bare_routes.py).
+    "advocacy.bare_routes.BareRouteMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -81,6 +84,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "advocacy.urls"
+#: Path prefix -> the URLconf of its bare routes (advocacy/bare_routes.py); the root URLconf
+#: includes the same URLconf under the same prefix.
+BARE_ROUTES = {"/s/": "social.urls.links"}
 WSGI_APPLICATION = "advocacy.wsgi.application"
 ASGI_APPLICATION = "advocacy.asgi.application"
 

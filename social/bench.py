@@ -2,9 +2,10 @@
 
 * ``scenarios``: the tracked-link redirect through the test client (a harness row).
 * ``benchmarks`` (this app's hook, run after the table):
-  a) redirect throughput and latency under concurrent load through **gunicorn** on a free
-     loopback port, side by side with the framework floor (the same stack answering a fixed
-     302, bench/_floor_urls.py); then the clicks are drained and must equal the requests;
+  a) redirect throughput and latency under ``wrk`` (bench/_wrk.py: a load generator in its
+     own process) through **gunicorn** on a free loopback port, side by side with its floor
+     (the same stack and bare route answering a fixed 302, bench/_floor_settings.py) and the
+     ratio; then the clicks are drained and counted (none may be lost);
   b) publishing throughput: shares per second through a real Celery worker (subprocess) to
      the sandbox;
   c) metrics refresh for 100,000 published shares (posts the sandbox knows): due selection
@@ -270,10 +271,13 @@ def _clicks_counted(link_pk: int) -> int:
     return row[0] + row[1]
 
 
-#: The servers of the redirect benchmark: (row label, settings module, is the redirect itself).
+#: The servers of the redirect benchmark: (row label, settings module, role): the redirect
+#: (True), its floor, the same bare route answering a fixed 302 (False), and for reference
+#: (None) that fixed 302 through the whole middleware stack (the floor before bare routes).
 REDIRECT_SERVERS = (
     ("redirect /s/<code> (gunicorn)", "bench.settings", True),
     ("floor: fixed 302, same stack (gunicorn)", "bench._floor_settings", False),
+    ("  for reference: fixed 302, full middleware", "bench._floor_full_settings", None),
 )
 
 
