@@ -126,7 +126,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "advocacy.redis_cache.RedisCache",  # one client per pool (see there)
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "chorus",
             # A Redis that stops answering costs a request this long at most: request paths

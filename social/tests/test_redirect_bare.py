@@ -157,3 +157,17 @@ def test_head_and_bots_are_counted_apart_on_the_bare_route(client, link, setting
     clicks_drain()
     link.refresh_from_db()
     assert (link.human_clicks, link.bot_clicks) == (1, 2)
+
+
+def test_the_redis_cache_reuses_one_client_per_pool(settings) -> None:
+    from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+
+    from advocacy.redis_cache import RedisCache
+
+    if not settings.CACHES["default"]["BACKEND"].endswith("redis_cache.RedisCache"):
+        pytest.skip("the tests run without Redis (no REDIS_URL)")
+    assert isinstance(cache, RedisCache) and isinstance(cache, DjangoRedisCache)
+    client = cache._cache.get_client()
+    assert cache._cache.get_client("any") is client
+    cache.set("reuse-check", {"a": 1}, 5)
+    assert cache.get("reuse-check") == {"a": 1} and cache._cache.get_client() is client
