@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -166,8 +166,9 @@ def test_the_redis_cache_reuses_one_client_per_pool(settings) -> None:
 
     if not settings.CACHES["default"]["BACKEND"].endswith("redis_cache.RedisCache"):
         pytest.skip("the tests run without Redis (no REDIS_URL)")
-    assert isinstance(cache, RedisCache) and isinstance(cache, DjangoRedisCache)
-    client = cache._cache.get_client()
-    assert cache._cache.get_client("any") is client
-    cache.set("reuse-check", {"a": 1}, 5)
-    assert cache.get("reuse-check") == {"a": 1} and cache._cache.get_client() is client
+    backend = caches["default"]
+    assert isinstance(backend, RedisCache) and isinstance(backend, DjangoRedisCache)
+    client = backend._cache.get_client()
+    assert backend._cache.get_client("any", write=True) is client
+    backend.set("reuse-check", {"a": 1}, 5)
+    assert backend.get("reuse-check") == {"a": 1} and backend._cache.get_client() is client
