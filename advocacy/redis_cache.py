@@ -24,13 +24,14 @@ class ReusingRedisCacheClient(RedisCacheClient):
         self._clients_lock = threading.Lock()
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
+        this: Any = self  # Django's private helpers below are not in django-stubs
+        index = this._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
             with self._clients_lock:
                 client = self._clients.get(index)
                 if client is None:
-                    client = self._client(connection_pool=self._get_connection_pool(write))
+                    client = this._client(connection_pool=this._get_connection_pool(write))
                     self._clients[index] = client
         return client
 
