@@ -4,4 +4,4 @@ redirect's floor was before it became a bare route."""
 
 from bench._floor_settings import *  # noqa: F403
 
-BARE_ROUTES: dict[str, str] = {}
+BARE_ROUTES = {}
