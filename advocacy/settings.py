@@ -69,6 +69,10 @@ MIDDLEWARE = [
     # Outermost: every error under /api/ leaves in the API's error format (advocacy/api/middleware.py).
     "advocacy.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # /s/<code> (the tracked-link redirect) is answered here, before the session, locale,
+    # CSRF, auth and message middleware it does not need (advocacy/bare_routes.py); a 302
+    # carries no document, so the CSP and Permissions-Policy below are not needed on it.
+    "advocacy.bare_routes.BareRouteMiddleware",
     "advocacy.security_headers.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -84,6 +88,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "advocacy.urls"
+#: Path prefix -> the URLconf of its bare routes (advocacy/bare_routes.py); the root URLconf
+#: includes the same URLconf under the same prefix.
+BARE_ROUTES = {"/s/": "social.urls.links"}
 WSGI_APPLICATION = "advocacy.wsgi.application"
 ASGI_APPLICATION = "advocacy.asgi.application"
 
@@ -123,7 +130,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "advocacy.redis_cache.RedisCache",  # one client per pool (see there)
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "chorus",
             # A Redis that stops answering costs a request this long at most: request paths

@@ -1,5 +1,5 @@
-"""The framework floor of the tracked-link redirect: the full middleware stack and a view
-that answers a fixed 302 with no database or cache work (bench only)."""
+"""The framework floor of the tracked-link redirect: a view that answers a fixed 302 (with
+the redirect's headers) and does no database or cache work (bench only)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
@@ -13,6 +13,8 @@ def fixed_redirect(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(status=302)
     response["Location"] = FLOOR_TARGET
     response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 

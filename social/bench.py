@@ -2,9 +2,10 @@
 
 * ``scenarios``: the tracked-link redirect through the test client (a harness row).
 * ``benchmarks`` (this app's hook, run after the table):
-  a) redirect throughput and latency under concurrent load through **gunicorn** on a free
-     loopback port, side by side with the framework floor (the same stack answering a fixed
-     302, bench/_floor_urls.py); then the clicks are drained and must equal the requests;
+  a) redirect throughput and latency under ``wrk`` (bench/_wrk.py: a load generator in its
+     own process) through **gunicorn** on a free loopback port, side by side with its floor
+     (the same stack and bare route answering a fixed 302, bench/_floor_settings.py) and the
+     ratio; then the clicks are drained and counted (none may be lost);
   b) publishing throughput: shares per second through a real Celery worker (subprocess) to
      the sandbox;
   c) metrics refresh for 100,000 published shares (posts the sandbox knows): due selection
@@ -18,7 +19,6 @@ from __future__ import annotations
 import http.client
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,7 +37,7 @@ from django.db import close_old_connections, connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from bench.harness import BenchContext, Scenario, text_table
+from bench.harness import BenchContext, Scenario, load_average, text_table
 
 if TYPE_CHECKING:
     from django.test.utils import override_settings
@@ -262,67 +262,130 @@ def _gunicorn(settings_module: str, port: int, *, workers: int, threads: int) ->
 # ---- a) the redirect under load --------------------------------------------------------------
 
 
-def bench_redirect(ctx: BenchContext, out: TextIO) -> list[str]:
+def _clicks_counted(link_pk: int) -> int:
     from social.models import TrackedLink
     from social.services.clicks import clicks_drain
 
-    requests_n, concurrency, warmup = (600, 8, 100) if ctx.quick else (5000, 32, 500)
+    clicks_drain(max_batches=10_000)
+    row = TrackedLink.objects.values_list("human_clicks", "bot_clicks").get(pk=link_pk)
+    return row[0] + row[1]
+
+
+#: The servers of the redirect benchmark: (row label, settings module, role): the redirect
+#: (True), its floor, the same bare route answering a fixed 302 (False), and for reference
+#: (None) that fixed 302 through the whole middleware stack (the floor before bare routes).
+REDIRECT_SERVERS = (
+    ("redirect /s/<code> (gunicorn)", "bench.settings", True),
+    ("floor: fixed 302, same stack (gunicorn)", "bench._floor_settings", False),
+    ("  for reference: fixed 302, full middleware", "bench._floor_full_settings", None),
+)
+
+
+def bench_redirect(ctx: BenchContext, out: TextIO) -> list[str]:
+    """The redirect under ``wrk`` through gunicorn beside its floor; then the clicks.
+
+    Clicks: every answer wrk counted must be counted (wrk does not count the requests in
+    flight when it stops, so up to ``connections`` more per wrk run may be counted), and an
+    exact phase of ``exact`` requests from a counting client must add exactly ``exact``.
+    """
+    from bench._wrk import WrkMissing, wrk_find, wrk_run
+
+    try:
+        wrk = wrk_find()
+    except WrkMissing as exc:
+        out.write(f"\nTracked-link redirect under load: not measured: {exc}\n")
+        return [f"redirect: {exc}"]
+    if ctx.quick:
+        seconds, warmup_s, connections, exact = 5.0, 2.0, 8, 200
+    else:
+        seconds, warmup_s, connections, exact = 15.0, 3.0, 32, 1000
     workers, threads = 3, 4
     link = _bench_link(ctx)
     path = f"/s/{link.code}"
-    clicks_drain(max_batches=1000)  # start from a settled count
-    before = TrackedLink.objects.values_list("human_clicks", flat=True).get(pk=link.pk)
-    rows, problems, sent = [], [], 0
-    for label, module in (
-        ("redirect /s/<code> (gunicorn)", "bench.settings"),
-        ("framework floor: fixed 302 (gunicorn)", "bench._floor_settings"),
-    ):
+    headers = {"User-Agent": BROWSER}
+    rows, problems, rps = [], [], {}
+    clicks_line = ""
+    started_load = load_average()
+    for label, module, is_redirect in REDIRECT_SERVERS:
         port = _free_port()
+        url = f"http://127.0.0.1:{port}{path}"
+        if is_redirect:
+            base = _clicks_counted(link.pk)  # start from a settled count
         proc = _gunicorn(module, port, workers=workers, threads=threads)
         try:
             _wait_http(port, "/healthz", proc, SERVER_START_TIMEOUT)
-            drive(port, path, requests=warmup, concurrency=concurrency)
-            load = drive(port, path, requests=requests_n, concurrency=concurrency)
+            warm = wrk_run(wrk, url, seconds=warmup_s, connections=connections, headers=headers)
+            load = wrk_run(wrk, url, seconds=seconds, connections=connections, headers=headers)
+            if is_redirect:
+                time.sleep(0.5)  # the requests in flight when wrk stopped get their answers
+                answered = warm.requests + load.requests
+                counted = _clicks_counted(link.pk) - base
+                in_flight = counted - answered
+                exact_load = drive(port, path, requests=exact, concurrency=connections)
+                exact_counted = _clicks_counted(link.pk) - base - counted
         finally:
             _stop(proc)
-        if module == "bench.settings":
-            sent = warmup + requests_n
-        bad = {s: n for s, n in load.statuses.items() if s != 302}
-        if bad:
-            problems.append(f"{label}: answers other than 302: {bad}")
+        for run in (warm, load):
+            if run.status_errors or run.socket_errors:
+                problems.append(
+                    f"{label}: {run.status_errors} answers >= 400, "
+                    f"{run.socket_errors} socket errors"
+                )
+        rps[is_redirect] = load.rps
         rows.append(
-            (
+            [
                 label,
                 f"{load.requests:,}",
-                str(concurrency),
+                str(connections),
                 f"{load.rps:,.0f}",
-                f"{statistics.median(load.latencies_ms):.1f}",
-                f"{load.pct(0.95):.1f}",
-            )
+                f"{load.p50_ms:.1f}",
+                f"{load.p95_ms:.1f}",
+                f"{load.p99_ms:.1f}",
+            ]
         )
-    started = time.perf_counter()
-    drained = clicks_drain(max_batches=10_000)
-    drain_s = time.perf_counter() - started
-    after = TrackedLink.objects.values_list("human_clicks", flat=True).get(pk=link.pk)
-    counted = after - before
+        if is_redirect:
+            bad = {s: n for s, n in exact_load.statuses.items() if s != 302}
+            if bad:
+                problems.append(f"{label}: answers other than 302: {bad}")
+            lost = max(0, answered - counted) + max(0, exact - exact_counted)
+            clicks_line = (
+                f"clicks: wrk got {answered:,} answers and {counted:,} clicks were counted "
+                f"({in_flight:+,} in flight when wrk stopped, at most {2 * connections}); "
+                f"exact phase: {exact:,} requests from a counting client, {exact_counted:,} "
+                f"counted; lost: {lost}"
+            )
+            if not 0 <= in_flight <= 2 * connections or exact_counted != exact:
+                problems.append(f"redirect: clicks do not add up ({clicks_line})")
+    floor = rps.get(False)
+    for row in rows:
+        row.append(f"{floor:,.0f}" if floor else "-")
+        row.append(f"{float(row[3].replace(',', '')) / floor:.2f}x" if floor else "-")
     out.write(
-        f"\nTracked-link redirect under load: gunicorn gthread {workers} workers x {threads} "
-        f"threads on 127.0.0.1, {concurrency} keep-alive clients, clicks via "
-        f"{'Redis' if settings.CLICKS_REDIS_URL else 'the database'}:\n\n"
+        f"\nTracked-link redirect under load: wrk ({connections} keep-alive connections, "
+        f"{seconds:.0f} s after {warmup_s:.0f} s warm-up) against gunicorn gthread {workers} "
+        f"workers x {threads} threads on 127.0.0.1, clicks via "
+        f"{'Redis' if settings.CLICKS_REDIS_URL else 'the database'}; {started_load} before, "
+        f"{load_average()} after:\n\n"
     )
     out.write(
         text_table(
-            ("server", "requests", "clients", "req/s", "p50 ms", "p95 ms"), rows, {1, 2, 3, 4, 5}
+            (
+                "server",
+                "requests",
+                "conns",
+                "req/s",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "floor req/s",
+                "ratio",
+            ),
+            rows,
+            {1, 2, 3, 4, 5, 6, 7, 8},
         )
         + "\n"
     )
-    out.write(
-        f"clicks drained: {drained.taken:,} from Redis, {drained.counted:,} counted in "
-        f"{drain_s:.2f} s; counted {counted:,} of {sent:,} requests sent "
-        f"({'OK' if counted == sent else 'MISMATCH'})\n"
-    )
-    if counted != sent:
-        problems.append(f"redirect: {counted} clicks counted for {sent} requests")
+    out.write(clicks_line + "\n")
     return problems
 
 

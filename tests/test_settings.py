@@ -126,7 +126,8 @@ def test_service_urls_switch_database_cache_and_broker(tmp_path):
     )
     assert s["engine"] == "django.db.backends.postgresql"
     assert s["name"] == "chorus"
-    assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
+    # Django's Redis cache, reusing one client per pool (advocacy/redis_cache.py).
+    assert s["cache"] == "advocacy.redis_cache.RedisCache"
     assert s["cache_location"] == "redis://redis.internal:6379/2"
     assert s["broker"] == "redis://redis.internal:6379/2"
     assert s["broker_options"] == {}
