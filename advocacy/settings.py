@@ -166,11 +166,42 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+# Crash recovery of the publishing queue. Its tasks are acknowledged late (after they ran) and
+# a message whose worker died is delivered again (social/tasks/publishing.py says why that is
+# safe). Redis hands an unacknowledged message to another worker only once it has been
+# unacknowledged for the visibility timeout (kombu's default: 1 hour), so the timeout is derived
+# from the publishing tasks' hard time limit: a message is unacknowledged at most that long
+# while its task runs, plus the margin. Other tasks run up to CELERY_TASK_TIME_LIMIT, longer than
+# the visibility timeout, so they are acknowledged when they start (a late ack would let Redis
+# hand a task that is still running to a second worker). The sweep's thresholds derive from the
+# same numbers (social.services.publish_queue); README "Configuration".
+CELERY_TASK_ACKS_LATE = False
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+SOCIAL_PUBLISH_TIME_LIMIT = env.int("SOCIAL_PUBLISH_TIME_LIMIT", default=60)
+SOCIAL_PUBLISH_RECOVERY_MARGIN_SECONDS = env.int(
+    "SOCIAL_PUBLISH_RECOVERY_MARGIN_SECONDS", default=30
+)
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_BROKER_VISIBILITY_TIMEOUT",
+    default=SOCIAL_PUBLISH_TIME_LIMIT + SOCIAL_PUBLISH_RECOVERY_MARGIN_SECONDS,
+)
+if CELERY_BROKER_VISIBILITY_TIMEOUT <= SOCIAL_PUBLISH_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_VISIBILITY_TIMEOUT must be longer than SOCIAL_PUBLISH_TIME_LIMIT, or Redis "
+        "hands a publishing task that is still running to a second worker."
+    )
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "unix://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+        # Look for messages to deliver again every few seconds (kombu: every 100 s by default).
+        "unacked_restore_interval": max(1, min(10, SOCIAL_PUBLISH_RECOVERY_MARGIN_SECONDS // 3)),
+        "unacked_restore_throttle": 1,
+    }
+# How often beat runs the publishing sweep (due scheduled shares, crash recovery).
+SOCIAL_PUBLISH_SWEEP_SECONDS = env.float("SOCIAL_PUBLISH_SWEEP_SECONDS", default=30.0)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
@@ -195,7 +226,7 @@ CELERY_BEAT_SCHEDULE = {
     "social-metrics-refresh-due": {"task": "social.tasks.metrics_refresh_due", "schedule": 300.0},
     "social-publish-due-scheduled": {
         "task": "social.tasks.publish_due_scheduled",
-        "schedule": 60.0,
+        "schedule": SOCIAL_PUBLISH_SWEEP_SECONDS,
     },
     "social-accounts-refresh-expiring": {
         "task": "social.tasks.accounts_refresh_expiring",

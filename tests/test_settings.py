@@ -130,7 +130,13 @@ def test_service_urls_switch_database_cache_and_broker(tmp_path):
     assert s["cache"] == "advocacy.redis_cache.RedisCache"
     assert s["cache_location"] == "redis://redis.internal:6379/2"
     assert s["broker"] == "redis://redis.internal:6379/2"
-    assert s["broker_options"] == {}
+    # On Redis: a message a dead worker held is delivered again after the visibility timeout,
+    # derived from the publishing tasks' hard time limit (60 s) plus the margin (30 s).
+    assert s["broker_options"] == {
+        "visibility_timeout": 90,
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
+    }
     assert s["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"
 
 

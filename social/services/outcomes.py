@@ -126,6 +126,8 @@ def handle_publish_error(share: Share, error: ConnectorError) -> str:
     if isinstance(error, UnknownOutcome):
         share.error_code = "unconfirmed"
         share.error_message = error.message
+        # The next look's due time is kept on the row: the sweep sends it if its message is lost.
+        share.next_attempt_at = now + timedelta(seconds=reconcile_delay_seconds())
         share_transition(
             share,
             ShareState.UNKNOWN_OUTCOME,

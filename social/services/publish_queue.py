@@ -28,10 +28,47 @@ def backoff_max_seconds() -> float:
     return float(getattr(settings, "SOCIAL_PUBLISH_BACKOFF_MAX_SECONDS", 3600))
 
 
+# ---- crash recovery: every threshold derives from the publishing tasks' limits ---------------
+#
+# A publishing task runs at most SOCIAL_PUBLISH_TIME_LIMIT seconds (hard limit); each network call
+# in it at most SOCIAL_HTTP_TIMEOUT. Redis delivers a message again once it has been
+# unacknowledged for CELERY_BROKER_VISIBILITY_TIMEOUT (the hard limit plus the margin, see
+# settings). The sweep (every SOCIAL_PUBLISH_SWEEP_SECONDS) only steps in once those have passed.
+
+
+def publish_time_limit() -> float:
+    return float(settings.SOCIAL_PUBLISH_TIME_LIMIT)
+
+
+def recovery_margin_seconds() -> float:
+    return float(settings.SOCIAL_PUBLISH_RECOVERY_MARGIN_SECONDS)
+
+
+def visibility_timeout_seconds() -> float:
+    return float(settings.CELERY_BROKER_VISIBILITY_TIMEOUT)
+
+
 def stale_after() -> timedelta:
-    """A share ``publishing`` for longer than a task may live was abandoned by a dead worker."""
-    limit = int(getattr(settings, "CELERY_TASK_TIME_LIMIT", 300))
-    return timedelta(seconds=int(getattr(settings, "SOCIAL_PUBLISH_STALE_SECONDS", limit + 60)))
+    """A share ``publishing`` for longer than its task may live was abandoned by a dead worker:
+    the hard time limit, plus a network call that may still be finishing, plus the margin."""
+    return timedelta(
+        seconds=publish_time_limit()
+        + float(settings.SOCIAL_HTTP_TIMEOUT)
+        + recovery_margin_seconds()
+    )
+
+
+def stale_queued_after() -> timedelta:
+    """A due share left untouched this long has lost its message: Redis would have delivered
+    it again by now (the visibility timeout, plus the margin)."""
+    return timedelta(seconds=visibility_timeout_seconds() + recovery_margin_seconds())
+
+
+def recovery_bound() -> timedelta:
+    """The longest a crash delays a share before the sweep takes it over (documented in README):
+    the later threshold plus one sweep interval."""
+    interval = float(settings.SOCIAL_PUBLISH_SWEEP_SECONDS)
+    return max(stale_after(), stale_queued_after()) + timedelta(seconds=interval)
 
 
 def reconcile_delay_seconds() -> float:

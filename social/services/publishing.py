@@ -35,7 +35,6 @@ is rescheduled to after the mark instead of failing. Every transition is a ``Sha
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from functools import partial
 from typing import Any, cast
 
@@ -70,6 +69,7 @@ from .publish_queue import (
     poll_delay_seconds,
     send_now,
     stale_after,
+    stale_queued_after,
 )
 from .reconcile import handle_reconcile_error, share_transition_published_from_queued
 from .transitions import share_event_record, share_transition
@@ -265,7 +265,9 @@ def dangerously_api_shares() -> QuerySet[Share]:
 
 
 def publish_due_scheduled(*, limit: int = 500) -> dict[str, int]:
-    """Beat, every minute: queue due scheduled shares; recover work a crash or lost message left."""
+    """Beat, every ``SOCIAL_PUBLISH_SWEEP_SECONDS``: queue due scheduled shares; recover work a
+    crash or a lost message left, once the thresholds derived from the task limits have passed
+    (``publish_queue.stale_after`` / ``stale_queued_after``)."""
     now = timezone.now()
     counts = {"queued": 0, "requeued": 0, "stale": 0, "polled": 0, "reconciled": 0}
     due = list(
@@ -282,13 +284,14 @@ def publish_due_scheduled(*, limit: int = 500) -> dict[str, int]:
             share_transition(share, ShareState.QUEUED, detail=_("Scheduled time reached."))
             enqueue("publish_share", share.pk)
             counts["queued"] += 1
-    # Queued shares whose message was lost (due, untouched for a while): send the task again.
-    # publish_share is safe to run twice: the row lock and the state check let only one through.
-    quiet = now - timedelta(minutes=5)
-    lost = (
-        dangerously_api_shares()
-        .filter(state=ShareState.QUEUED, updated_at__lt=quiet)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    # Queued shares whose message was lost (due, untouched for longer than Redis takes to
+    # deliver it again): send the task again. publish_share is safe to run twice: the row lock
+    # and the state check let only one through.
+    quiet = now - stale_queued_after()
+    lost = dangerously_api_shares().filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        state=ShareState.QUEUED,
+        updated_at__lt=quiet,
     )
     for share_id in lost.values_list("pk", flat=True)[:limit]:
         transaction.on_commit(partial(send_now, "publish_share", share_id))
@@ -331,10 +334,14 @@ def publish_due_scheduled(*, limit: int = 500) -> dict[str, int]:
     ):
         transaction.on_commit(partial(send_now, "publish_poll_pending", share_id))
         counts["polled"] += 1
-    # Unconfirmed shares whose reconciliation message was lost.
+    # Unconfirmed shares whose reconciliation message was lost (its next look is due).
     for share_id in (
         dangerously_api_shares()
-        .filter(state=ShareState.UNKNOWN_OUTCOME, updated_at__lt=now - timedelta(minutes=10))
+        .filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+            state=ShareState.UNKNOWN_OUTCOME,
+            updated_at__lt=quiet,
+        )
         .values_list("pk", flat=True)[:limit]
     ):
         transaction.on_commit(partial(send_now, "reconcile_share", share_id))

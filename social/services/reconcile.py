@@ -95,17 +95,25 @@ def handle_reconcile_error(share: Share, error: ConnectorError, *, requeue: bool
         account_id = share.account.external_id if share.account else None
         until = quotas.block_from_error(share.network, account_id, error)
         delay = max(delay, (until - timezone.now()).total_seconds())
-    share.save(update_fields=["reconcile_checks", "updated_at"])
+    share.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+    share.save(update_fields=["reconcile_checks", "next_attempt_at", "updated_at"])
     enqueue("reconcile_share", share.pk, countdown=delay)
     return "reconcile_later"
 
 
-def reconcile_share(share_id: int) -> str:
-    """Find out whether an unconfirmed create call reached the network (``reconcile_share`` task)."""
+def reconcile_share(share_id: int, *, only_if_due: bool = False) -> str:
+    """Find out whether an unconfirmed create call reached the network (``reconcile_share`` task).
+
+    ``only_if_due`` (the task): do nothing before the next look's due time (``next_attempt_at``).
+    """
     with transaction.atomic():
         share = lock_share(share_id)
         if share is None or share.state != ShareState.UNKNOWN_OUTCOME:
             return "skipped"
+        if only_if_due and share.next_attempt_at and share.next_attempt_at > timezone.now():
+            # A second copy of the message (redelivered, or sent by the sweep): the look it
+            # would make is already scheduled, and an early one would count against the cap.
+            return "not_due"
         account = share.account
         if account is None or not account.access_token_encrypted:
             share.error_message = _("Connect the account again to check this share.")
@@ -115,6 +123,8 @@ def reconcile_share(share_id: int) -> str:
             return "needs_reconnect"
         blocked = quotas.blocked_until(share.network, account.external_id)
         if blocked is not None:
+            share.next_attempt_at = blocked
+            share.save(update_fields=["next_attempt_at", "updated_at"])
             enqueue_at("reconcile_share", share.pk, blocked)
             return "blocked"
         connector = connector_for(share.network, account.kind)
@@ -139,7 +149,8 @@ def reconcile_share(share_id: int) -> str:
             delay = reconcile_next_delay(share.reconcile_checks)
             if delay >= remaining:
                 delay = remaining + 0.1  # the next look is after the window
-            share.save(update_fields=["reconcile_checks", "updated_at"])
+            share.next_attempt_at = now + timedelta(seconds=delay)
+            share.save(update_fields=["reconcile_checks", "next_attempt_at", "updated_at"])
             when = timezone.localtime(now + timedelta(seconds=delay)).strftime("%H:%M:%S %Z")
             share_event_record(
                 share,
@@ -158,6 +169,7 @@ def reconcile_share(share_id: int) -> str:
             enqueue("reconcile_share", share.pk, countdown=delay)
             return "reconcile_later"
         share.error_code = ""
+        share.next_attempt_at = None
         if share.attempts >= max_attempts():
             mark_failed(
                 share,
