@@ -34,6 +34,7 @@ def test_publishing_tasks_are_acknowledged_late_and_delivered_again_when_a_worke
         assert task.acks_late is True, name
         assert task.reject_on_worker_lost is True, name
         assert task.time_limit == settings.SOCIAL_PUBLISH_TIME_LIMIT, name
+        assert task.soft_time_limit is not None and task.time_limit is not None, name
         assert task.soft_time_limit < task.time_limit, name
     # Other tasks may run longer than the visibility timeout: acknowledged when they start.
     from advocacy.tasks import invitations_expire
