@@ -68,7 +68,7 @@ _sessions_lock = threading.Lock()
 class _NoCookies(RequestsCookieJar):
     """The APIs are stateless: a cookie one member's call got must never ride along another's."""
 
-    def set_cookie(self, cookie, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def set_cookie(self, cookie, *args, **kwargs):
         return None
 
 
