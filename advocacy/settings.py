@@ -581,6 +581,10 @@ SOCIALACCOUNT_PROVIDERS = {
     },
 }
 SOCIAL_HTTP_TIMEOUT = env.float("SOCIAL_HTTP_TIMEOUT", default=10.0)
+# Per-post metrics calls of one account in flight at once (social.connectors.concurrent).
+SOCIAL_METRICS_CONCURRENCY_PER_ACCOUNT = env.int(
+    "SOCIAL_METRICS_CONCURRENCY_PER_ACCOUNT", default=4
+)
 # Publishing (social/services/publishing.py): retries of transient failures, then "failed".
 SOCIAL_PUBLISH_MAX_ATTEMPTS = env.int("SOCIAL_PUBLISH_MAX_ATTEMPTS", default=6)
 SOCIAL_PUBLISH_BACKOFF_SECONDS = env.float("SOCIAL_PUBLISH_BACKOFF_SECONDS", default=30.0)

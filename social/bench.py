@@ -6,11 +6,9 @@
      own process) through **gunicorn** on a free loopback port, side by side with its floor
      (the same stack and bare route answering a fixed 302, bench/_floor_settings.py) and the
      ratio; then the clicks are drained and counted (none may be lost);
-  b) publishing throughput: shares per second through a real Celery worker (subprocess) to
-     the sandbox;
-  c) metrics refresh for 100,000 published shares (posts the sandbox knows): due selection
-     over all of them, then snapshots per second from ``metrics_refresh_shares`` against the
-     sandbox for a bounded time, with the projected time for all of them.
+  b) publishing throughput through a real Celery worker (subprocess) and c) metrics refresh
+     for 100,000 published shares, each against the sandbox served by gunicorn and beside
+     the sandbox's own capacity measured in the same run (``social.bench_capacity``).
 Each part is bounded in time; gunicorn, the worker and the sandbox are stopped afterwards.
 """
 
@@ -21,19 +19,15 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO
 
 from django.conf import settings
-from django.db import close_old_connections, connection, connections
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -447,119 +441,7 @@ def _sandbox_settings(url: str) -> override_settings:
     )
 
 
-# ---- b) publishing through a real worker -----------------------------------------------------
-
-
-def bench_publishing(ctx: BenchContext, out: TextIO) -> list[str]:
-    from django.db import transaction
-
-    from advocacy.celery import app
-    from social.models import Share, ShareMethod, ShareState
-    from social.services.publishing import share_enqueue
-
-    shares_n, accounts_n, concurrency = (20, 4, 2) if ctx.quick else (300, 10, 4)
-    time_limit = 60.0 if ctx.quick else 300.0
-    url, stop_sandbox, _store = _sandbox()
-    tmp = tempfile.TemporaryDirectory(prefix="chorus-bench-")
-    worker = None
-    saved = dict(app.conf.broker_transport_options or {})
-    try:
-        with _sandbox_settings(url):
-            accounts = _connect_accounts(ctx, url, accounts_n)
-            run_id = uuid.uuid4().hex[:8]
-            items = _items(ctx, shares_n, f"bench publish {run_id}")
-            env = _child_env(SOCIAL_SANDBOX_URL=url, CHORUS_VAR_DIR=tmp.name)
-            if app.conf.broker_url.startswith("filesystem://"):
-                # The worker gets its own broker folder; point our producer at the same one.
-                folders = {
-                    n: Path(tmp.name) / "celery" / n for n in ("queue", "processed", "control")
-                }
-                for folder in folders.values():
-                    folder.mkdir(parents=True, exist_ok=True)
-                app.conf.broker_transport_options = {
-                    **saved,
-                    "data_folder_in": str(folders["queue"]),
-                    "data_folder_out": str(folders["queue"]),
-                    "processed_folder": str(folders["processed"]),
-                    "control_folder": str(folders["control"]),
-                }
-                cast(Any, app)._pool = None  # Celery's private pool: not in its stubs
-            worker = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "advocacy",
-                    "worker",
-                    "-Q",
-                    "publishing",
-                    "--concurrency",
-                    str(concurrency),
-                    "-l",
-                    "WARNING",
-                    "-n",
-                    f"bench-{run_id}@%h",
-                ],
-                cwd=settings.BASE_DIR,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            ids = []
-            with transaction.atomic():
-                for n, item in enumerate(items):
-                    membership, account = accounts[n % len(accounts)]
-                    share = Share.objects.create(
-                        organization=ctx.organization,
-                        membership=membership,
-                        item=item,
-                        account=account,
-                        network="linkedin",
-                        method=ShareMethod.API,
-                        caption=f"Benchmark share {run_id} {n}",
-                        state=ShareState.QUEUED,
-                    )
-                    ids.append(share.pk)
-            # One share first: the clock starts once the worker is up and has published it.
-            warm = ids.pop(0)
-            with transaction.atomic():
-                share_enqueue(Share.objects.get(pk=warm))
-            deadline = time.perf_counter() + SERVER_START_TIMEOUT
-            while not Share.objects.filter(pk=warm, state=ShareState.PUBLISHED).exists():
-                if time.perf_counter() > deadline or worker.poll() is not None:
-                    raise RuntimeError("the worker did not publish the warm-up share")
-                time.sleep(0.1)
-            started = time.perf_counter()
-            with transaction.atomic():
-                for share in Share.objects.filter(pk__in=ids):
-                    share_enqueue(share)
-            done = 0
-            while time.perf_counter() - started < time_limit:
-                done = Share.objects.filter(pk__in=ids, state=ShareState.PUBLISHED).count()
-                if done == len(ids):
-                    break
-                time.sleep(0.1)
-            seconds = time.perf_counter() - started
-            failed = Share.objects.filter(pk__in=ids).exclude(state=ShareState.PUBLISHED).count()
-    finally:
-        if worker is not None:
-            _stop(worker)
-        app.conf.broker_transport_options = saved
-        cast(Any, app)._pool = None  # Celery's private pool: not in its stubs
-        stop_sandbox()
-        tmp.cleanup()
-    out.write(
-        f"\nPublishing through a Celery worker subprocess (-Q publishing, concurrency "
-        f"{concurrency}) to the sandbox, {accounts_n} LinkedIn accounts:\n"
-        f"  {done:,} of {len(ids):,} shares published in {seconds:.1f} s (after a warm-up "
-        f"share): "
-        f"{done / seconds:,.1f} shares/s\n"
-    )
-    return [f"publishing: {failed} of {len(ids)} shares not published in time"] if failed else []
-
-
-# ---- c) metrics refresh for 100,000 shares ---------------------------------------------------
+# ---- c) the shares of the metrics refresh (social.bench_capacity) ---------------------------------------------------
 
 
 def _seed_metric_shares(
@@ -609,95 +491,6 @@ def _seed_metric_shares(
     return shares
 
 
-def bench_metrics(ctx: BenchContext, out: TextIO) -> list[str]:
-    import requests as http
-
-    from social.models import MetricSnapshot
-    from social.services.metrics import metrics_due_select, metrics_refresh_shares
-
-    total = 2_000 if ctx.quick else 100_000
-    accounts_n = 10 if ctx.quick else 100
-    budget = 10.0 if ctx.quick else 60.0
-    parallel = 4
-    url, stop_sandbox, store = _sandbox()
-    try:
-        with _sandbox_settings(url):
-            accounts = _connect_accounts(ctx, url, accounts_n)
-            started = time.perf_counter()
-            shares = _seed_metric_shares(ctx, accounts, total, url)
-            seed_s = time.perf_counter() - started
-            # The sandbox must know the posts: register them in its (in-memory) store.
-            created = time.time() - 3 * 3600
-            with store.lock:
-                posts = store.state["linkedin"]["posts"]
-                for _pk, urn, author in shares:
-                    posts[urn] = {
-                        "id": urn,
-                        "author": f"urn:li:person:{author}",
-                        "commentary": "",
-                        "lifecycleState": "PUBLISHED",
-                        "created_epoch": created,
-                        "audience": 900,
-                        "dedupe_key": urn,
-                        "deleted": False,
-                    }
-            http.get(f"{url}/_sandbox/", timeout=5).raise_for_status()
-            started = time.perf_counter()
-            batches: list[list[int]] = []
-            while True:
-                due = metrics_due_select()
-                if not due.batches:
-                    break
-                batches += due.batches
-            select_s = time.perf_counter() - started
-            handed = sum(len(b) for b in batches)
-            before = MetricSnapshot.objects.count()
-            stop_at = time.perf_counter() + budget
-            done_batches = [0]
-            lock = threading.Lock()
-            queue = list(batches)
-
-            def run() -> None:
-                try:
-                    while time.perf_counter() < stop_at:
-                        with lock:
-                            if not queue:
-                                return
-                            batch = queue.pop()
-                        metrics_refresh_shares(batch)
-                        with lock:
-                            done_batches[0] += 1
-                finally:
-                    close_old_connections()
-                    connections.close_all()
-
-            started = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=parallel) as pool:
-                for future in [pool.submit(run) for _ in range(parallel)]:
-                    future.result()
-            refresh_s = time.perf_counter() - started
-            snapshots = MetricSnapshot.objects.count() - before
-    finally:
-        stop_sandbox()
-    rate = snapshots / refresh_s if refresh_s else 0.0
-    out.write(
-        f"\nMetrics refresh, {len(shares):,} published LinkedIn shares of {accounts_n} accounts "
-        f"(seeded in {seed_s:.1f} s):\n"
-        f"  due selection: {handed:,} shares leased in {len(batches):,} per-account batches "
-        f"in {select_s:.2f} s ({handed / select_s if select_s else 0:,.0f} shares/s)\n"
-        f"  refresh against the sandbox ({parallel} threads, 6 LinkedIn analytics calls per "
-        f"share, {budget:.0f} s budget): {snapshots:,} snapshots in {refresh_s:.1f} s = "
-        f"{rate:,.0f} snapshots/s; all {len(shares):,} would take "
-        f"{len(shares) / rate / 60 if rate else float('inf'):,.1f} min at this rate\n"
-    )
-    problems = []
-    if handed < len(shares):  # (other due shares of the bench database come along)
-        problems.append(f"metrics: {handed} of {len(shares)} due shares handed out")
-    if snapshots == 0:
-        problems.append("metrics: no snapshot written")
-    return problems
-
-
 def benchmarks(ctx: BenchContext, out: TextIO) -> list[str]:
     """The load, worker and bulk benchmarks of sharing (see the module docstring)."""
     if connection.in_atomic_block or connection.vendor == "sqlite":
@@ -706,6 +499,8 @@ def benchmarks(ctx: BenchContext, out: TextIO) -> list[str]:
             "committed PostgreSQL database that other processes can read (python -m bench).\n"
         )
         return []
+    from .bench_capacity import bench_metrics, bench_publishing
+
     problems: list[str] = []
     for name, part in (
         ("tracked link redirect", bench_redirect),

@@ -20,6 +20,7 @@ from .base import (
     Rejected,
     TokenSet,
 )
+from .concurrent import each_concurrently
 from .graph import GraphConnector, graph_int
 
 INSIGHT_METRICS = (
@@ -87,8 +88,10 @@ class FacebookPageConnector(GraphConnector):
     def fetch_metrics(self, account: AccountRef, external_ids: list[str]) -> dict[str, Metrics]:
         """Page post insights: viewers (reach), media views (impressions), reactions by type."""
         results: dict[str, Metrics] = {}
-        for post_id in external_ids:
-            values = self.insights(account, post_id, INSIGHT_METRICS)
+        answers = each_concurrently(
+            lambda post_id: self.insights(account, post_id, INSIGHT_METRICS), external_ids
+        )
+        for post_id, values in zip(external_ids, answers, strict=True):
             if values is None:
                 continue
             reactions = values.get("post_reactions_by_type_total")

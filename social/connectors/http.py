@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,8 @@ from typing import Any
 
 import requests
 from django.conf import settings
+from requests.adapters import HTTPAdapter
+from requests.cookies import RequestsCookieJar
 
 from .base import (
     ConnectorError,
@@ -53,16 +56,46 @@ LINKEDIN_REAUTH_SERVICE_CODES = frozenset({65600, 65601, 65602, 65603, 65604})
 #: LinkedIn's DUPLICATE_POST message names the original: "Content is a duplicate of urn:li:share:…".
 LINKEDIN_DUPLICATE_OF = re.compile(r"duplicate of (urn:li:(?:share|ugcPost):[0-9A-Za-z_-]+)")
 
-_local = threading.local()
+#: Connections kept open per network and worker process (a Celery worker's threads and
+#: the metrics pull's per-account pool share them).
+POOL_SIZE = 16
+
+_sessions: dict[str, requests.Session] = {}
+_sessions_pid = 0
+_sessions_lock = threading.Lock()
 
 
-def _session() -> requests.Session:
-    session = getattr(_local, "session", None)
-    if session is None:
-        session = requests.Session()
-        session.headers["User-Agent"] = USER_AGENT
-        _local.session = session
-    return session
+class _NoCookies(RequestsCookieJar):
+    """The APIs are stateless: a cookie one member's call got must never ride along another's."""
+
+    def set_cookie(self, cookie, *args, **kwargs):
+        return None
+
+
+def session_for(network: str) -> requests.Session:
+    """The one ``requests.Session`` of ``network`` in this process: its keep-alive connections
+    are reused by every call and thread. A forked worker process gets its own (sockets are
+    never shared across processes). Calls pass everything per request (token headers,
+    timeouts), so sharing a session across threads shares nothing but the connection pool."""
+    global _sessions_pid
+    pid = os.getpid()
+    session = _sessions.get(network) if _sessions_pid == pid else None
+    if session is not None:
+        return session
+    with _sessions_lock:
+        if _sessions_pid != pid:
+            _sessions.clear()  # inherited from the parent process: not ours to use
+            _sessions_pid = pid
+        session = _sessions.get(network)
+        if session is None:
+            session = requests.Session()
+            session.headers["User-Agent"] = USER_AGENT
+            session.cookies = _NoCookies()
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE, pool_block=False)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+            _sessions[network] = session
+        return session
 
 
 def default_retry_after() -> float:
@@ -126,7 +159,7 @@ class HttpClient:
         """
         try:
             try:
-                response = _session().request(
+                response = session_for(self.network).request(
                     method,
                     url,
                     params=params,

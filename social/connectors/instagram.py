@@ -21,6 +21,7 @@ from .base import (
     Rejected,
     TokenSet,
 )
+from .concurrent import each_concurrently
 from .graph import GraphConnector, graph_int
 
 INSIGHT_FIELDS = {
@@ -164,8 +165,10 @@ class InstagramConnector(GraphConnector):
     def fetch_metrics(self, account: AccountRef, external_ids: list[str]) -> dict[str, Metrics]:
         """Insights per media; a metric Meta leaves out is ``None`` (not 0); gone media skipped."""
         results: dict[str, Metrics] = {}
-        for media_id in external_ids:
-            values = self.insights(account, media_id, tuple(INSIGHT_FIELDS))
+        answers = each_concurrently(
+            lambda media_id: self.insights(account, media_id, tuple(INSIGHT_FIELDS)), external_ids
+        )
+        for media_id, values in zip(external_ids, answers, strict=True):
             if values is None:
                 continue
             results[media_id] = Metrics(

@@ -28,6 +28,7 @@ from .base import (
     Rejected,
     TokenSet,
 )
+from .concurrent import each_concurrently
 from .http import HttpClient
 from .media import MediaUnavailable, image_bytes
 
@@ -268,30 +269,36 @@ class LinkedInConnector(Connector):
         """One analytics call per metric and post; socialMetadata when analytics is not granted.
 
         Member posts have no click metric (clicks come from our tracked links). A post that is
-        gone (404) is left out of the answer.
+        gone (404) is left out of the answer. Several posts are asked about at once, within the
+        per-account bound (``social.connectors.concurrent``).
         """
-        results: dict[str, Metrics] = {}
-        for urn in external_ids:
-            values: dict[str, int | None] = {}
-            try:
-                for metric, field_name in METRIC_FIELDS.items():
-                    try:
-                        values[field_name] = self._analytics(account, urn, metric)
-                    except Rejected as exc:
-                        if exc.code == "not_found":
-                            raise
-                        values[field_name] = None  # e.g. POST_SAVE on an older API version
-                results[urn] = Metrics(**values)
-            except PermissionMissing:
+        answers = each_concurrently(lambda urn: self._post_metrics(account, urn), external_ids)
+        return {
+            urn: metrics
+            for urn, metrics in zip(external_ids, answers, strict=True)
+            if metrics is not None
+        }
+
+    def _post_metrics(self, account: AccountRef, urn: str) -> Metrics | None:
+        values: dict[str, int | None] = {}
+        try:
+            for metric, field_name in METRIC_FIELDS.items():
                 try:
-                    results[urn] = self._social_metadata(account, urn)
-                except Rejected:
-                    continue
-            except Rejected as exc:
-                if exc.code == "not_found":
-                    continue
-                raise
-        return results
+                    values[field_name] = self._analytics(account, urn, metric)
+                except Rejected as exc:
+                    if exc.code == "not_found":
+                        raise
+                    values[field_name] = None  # e.g. POST_SAVE on an older API version
+            return Metrics(**values)
+        except PermissionMissing:
+            try:
+                return self._social_metadata(account, urn)
+            except Rejected:
+                return None
+        except Rejected as exc:
+            if exc.code == "not_found":
+                return None
+            raise
 
     # ---- tokens -------------------------------------------------------------------------------
     def refresh(self, account: AccountRef, tokens: TokenSet) -> TokenSet:

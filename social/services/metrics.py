@@ -8,8 +8,8 @@
   batch waits in the queue), groups them by account, skips accounts and apps that the
   networks have throttled (social.services.quotas marks: their shares wait until the mark ends) and
   enqueues ``metrics_refresh_batch(share_ids)`` per account chunk on the metrics queue.
-* ``metrics_refresh_batch(share_ids)`` re-loads the shares with their organization and
-  account, asks the account's connector for all of them at once, writes one
+* ``metrics_refresh_batch(share_ids)`` loads the shares with their account (one query; the
+  organization is known by id), asks the account's connector for all of them at once, writes one
   ``MetricSnapshot`` per share in bulk (``None`` stays NULL: "the network does not report
   this", never 0), copies the values onto the share for fast reads and schedules the next
   pull. ``RateLimited`` sets the block marks and retries those shares when the block ends;
@@ -181,16 +181,19 @@ def metrics_refresh_shares(share_ids: list[int], *, now: datetime | None = None)
         dangerously_metrics_due_shares()
         .filter(pk__in=share_ids)
         .exclude(external_id="")
-        .select_related("organization", "account")
+        .select_related("account")
         .order_by("pk")
     )
     by_account: dict[int, list[Share]] = defaultdict(list)
+    unusable: list[Share] = []
     for share in shares:
         if share.account is None or not share.account.is_usable:
-            _postpone([share], now + RETRY_AFTER_REAUTH)
-            result.reconnect += 1
+            unusable.append(share)
             continue
         by_account[share.account.pk].append(share)
+    if unusable:
+        _postpone(unusable, now + RETRY_AFTER_REAUTH)
+        result.reconnect += len(unusable)
 
     snapshots: list[MetricSnapshot] = []
     updated: list[Share] = []

@@ -293,7 +293,7 @@ def test_a_batch_costs_the_same_queries_for_one_share_or_many(
                 external_id=posted.external_id,
             )
         )
-    # select shares (+ org, account) / savepoint / bulk insert / bulk update / release
+    # select shares (+ account) / savepoint / bulk insert / bulk update / release
     with django_assert_num_queries(5):
         metrics_refresh_shares([first.pk])
     with django_assert_num_queries(5):
