@@ -214,8 +214,8 @@ def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitatio
 def invitation_resend(*, actor: Membership, invitation: Invitation) -> Invitation:
     """Send again with a new link and a new expiry; the old link stops working. An expired
     invitation becomes pending again."""
-    organization = actor.organization
     invitation = _invitation_lock_unused(actor=actor, invitation=invitation)
+    organization = actor.organization
     status = invitation_status(invitation)
     if status == "revoked":
         raise ValidationError(_("This invitation was revoked; invite the person again."))
