@@ -11,10 +11,12 @@ from social_sandbox import engagement
 from social_sandbox.app import VER
 from social_sandbox.errors import graph_error
 from social_sandbox.graph import (
+    graph_routes,
     graph_time,
     graph_token,
     http_url,
-    insights_body,
+    insights_answer,
+    insights_not_ready,
     metric_names,
     not_found,
     paginate,
@@ -45,10 +47,7 @@ FB_METRIC_TITLES = {
 
 
 def register(router: Router) -> None:
-    def fb(methods: str | tuple[str, ...], pattern: str, handler: Any, endpoint: str) -> None:
-        router.add(
-            methods, FB + pattern, handler, network="facebook", endpoint=endpoint, dialect="graph"
-        )
+    fb = graph_routes(router, FB, "facebook")
 
     fb("GET", r"/me", fb_me, "me")
     fb("GET", r"/me/accounts", fb_accounts, "me.accounts")
@@ -373,7 +372,7 @@ def fb_insights(ctx: Ctx, object_id: str, ver: str | None = None) -> Response:
     post = _fb_find_post(ctx, object_id)
     _fb_page_token(ctx, post["page_id"], "read_insights", allow_user=True, task="ANALYZE")
     names = metric_names(ctx, FB_POST_METRICS, RETIRED_FB)
-    if ctx.now() - post["created_at"] < float(ctx.store.config["insights_lag_seconds"]):
+    if insights_not_ready(ctx, post["created_at"]):
         return Response.json({"data": []})
     m = engagement.metrics(post["id"], post["created_at"], post["audience"], ctx.now())
     link_clicks = m.clicks // 2
@@ -386,4 +385,4 @@ def fb_insights(ctx: Ctx, object_id: str, ver: str | None = None) -> Response:
         "post_clicks": m.clicks,
         "post_clicks_by_type": {"link clicks": link_clicks, "other clicks": m.clicks - link_clicks},
     }
-    return Response.json(insights_body(object_id, {n: values[n] for n in names}, FB_METRIC_TITLES))
+    return insights_answer(object_id, names, values, FB_METRIC_TITLES)

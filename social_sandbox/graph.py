@@ -6,15 +6,16 @@ the shape of an insights answer. The networks themselves live in ``instagram.py`
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from social_sandbox.errors import graph_error
-from social_sandbox.web import HttpError, add_query
+from social_sandbox.web import HttpError, Response, add_query
 
 if TYPE_CHECKING:
-    from social_sandbox.app import Ctx
+    from social_sandbox.app import Ctx, Router
 
 
 def graph_time(epoch: float) -> str:
@@ -187,3 +188,27 @@ def refused_image(url: str | None) -> bool:
     if not http_url(url):
         return True
     return urlsplit(url or "").path.lower().endswith(".bmp")
+
+
+def graph_routes(router: Router, prefix: str, network: str) -> Callable[..., None]:
+    """A function that adds one of ``network``'s Graph endpoints under ``prefix``:
+    ``add(methods, pattern, handler, endpoint)``."""
+
+    def add(methods: str | tuple[str, ...], pattern: str, handler: Any, endpoint: str) -> None:
+        router.add(
+            methods, prefix + pattern, handler, network=network, endpoint=endpoint, dialect="graph"
+        )
+
+    return add
+
+
+def insights_not_ready(ctx: Ctx, created_at: float) -> bool:
+    """Whether a post is too young for insights (the network answers an empty list)."""
+    return ctx.now() - created_at < float(ctx.store.config["insights_lag_seconds"])
+
+
+def insights_answer(
+    object_id: str, names: list[str], values: dict[str, Any], titles: dict[str, str]
+) -> Response:
+    """The insights answer with the requested ``names`` out of ``values``."""
+    return Response.json(insights_body(object_id, {n: values[n] for n in names}, titles))

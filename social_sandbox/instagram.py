@@ -13,9 +13,11 @@ from social_sandbox.app import VER
 from social_sandbox.errors import graph_error
 from social_sandbox.faults import ig_quota_error
 from social_sandbox.graph import (
+    graph_routes,
     graph_time,
     graph_token,
-    insights_body,
+    insights_answer,
+    insights_not_ready,
     is_true,
     metric_names,
     not_found,
@@ -57,10 +59,7 @@ IG_METRIC_TITLES = {
 
 
 def register(router: Router) -> None:
-    def ig(methods: str | tuple[str, ...], pattern: str, handler: Any, endpoint: str) -> None:
-        router.add(
-            methods, IG + pattern, handler, network="instagram", endpoint=endpoint, dialect="graph"
-        )
+    ig = graph_routes(router, IG, "instagram")
 
     ig("GET", r"/me", ig_me, "me")
     ig("POST", r"/(?P<account>\d+)/media", ig_create_container, "media.create")
@@ -370,7 +369,7 @@ def ig_insights(ctx: Ctx, object_id: str, ver: str | None = None) -> Response:
     if media is None or media["account"] != token["subject"]:
         raise not_found(object_id)
     names = metric_names(ctx, IG_MEDIA_METRICS, None)
-    if ctx.now() - media["created_at"] < float(ctx.store.config["insights_lag_seconds"]):
+    if insights_not_ready(ctx, media["created_at"]):
         return Response.json({"data": []})
     m = _ig_metrics(ctx, media)
     values = {
@@ -385,7 +384,7 @@ def ig_insights(ctx: Ctx, object_id: str, ver: str | None = None) -> Response:
         "profile_visits": m.clicks,
         "profile_activity": m.clicks + m.reshares // 2,
     }
-    return Response.json(insights_body(object_id, {n: values[n] for n in names}, IG_METRIC_TITLES))
+    return insights_answer(object_id, names, values, IG_METRIC_TITLES)
 
 
 def ig_permalink_page(ctx: Ctx, shortcode: str) -> Response:

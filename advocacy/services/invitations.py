@@ -178,26 +178,35 @@ def invitation_status(invitation: Invitation) -> str:
     return "pending"
 
 
-@transaction.atomic
-def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitation:
+def _invitation_lock_unused(*, actor: Membership, invitation: Invitation) -> Invitation:
+    """For a member manager: ``invitation`` locked, refused when it has been accepted."""
     capability_require(actor, Capability.MANAGE_MEMBERS)
     organization = actor.organization
     check_same_org(organization, invitation)
     invitation = Invitation.objects.for_org(organization).select_for_update().get(pk=invitation.pk)
-    status = invitation_status(invitation)
-    if status == "used":
+    if invitation_status(invitation) == "used":
         raise ValidationError(_("This invitation has already been accepted."))
-    if status == "revoked":
-        return invitation
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def _invitation_audit(actor: Membership, invitation: Invitation, action: str) -> None:
     audit_log_record(
-        organization=organization,
+        organization=actor.organization,
         actor=actor.user,
-        action="invitation.revoked",
+        action=action,
         target=invitation,
         data={"email": invitation.email},
     )
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitation:
+    invitation = _invitation_lock_unused(actor=actor, invitation=invitation)
+    if invitation_status(invitation) == "revoked":
+        return invitation
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    _invitation_audit(actor, invitation, "invitation.revoked")
     return invitation
 
 
@@ -205,13 +214,9 @@ def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitatio
 def invitation_resend(*, actor: Membership, invitation: Invitation) -> Invitation:
     """Send again with a new link and a new expiry; the old link stops working. An expired
     invitation becomes pending again."""
-    capability_require(actor, Capability.MANAGE_MEMBERS)
+    invitation = _invitation_lock_unused(actor=actor, invitation=invitation)
     organization = actor.organization
-    check_same_org(organization, invitation)
-    invitation = Invitation.objects.for_org(organization).select_for_update().get(pk=invitation.pk)
     status = invitation_status(invitation)
-    if status == "used":
-        raise ValidationError(_("This invitation has already been accepted."))
     if status == "revoked":
         raise ValidationError(_("This invitation was revoked; invite the person again."))
     if (
@@ -223,13 +228,7 @@ def invitation_resend(*, actor: Membership, invitation: Invitation) -> Invitatio
     invitation.expires_at = _invitation_expiry()
     invitation.expired_at = None
     invitation.save(update_fields=["expires_at", "expired_at"])
-    audit_log_record(
-        organization=organization,
-        actor=actor.user,
-        action="invitation.resent",
-        target=invitation,
-        data={"email": invitation.email},
-    )
+    _invitation_audit(actor, invitation, "invitation.resent")
     _enqueue_invitation_emails(organization=organization, invitations=[invitation])
     return invitation
 

@@ -216,18 +216,26 @@ def member_deactivate(*, actor: Membership, membership: Membership) -> Membershi
             _("This is the organization's last active admin. Make someone else an admin first.")
         )
     _actor_still_manages_members(locked_actor)
-    membership.is_active = False
-    membership.deactivated_at = timezone.now()
-    membership.save(update_fields=["is_active", "deactivated_at"])
+    _membership_set_active(membership, is_active=False)
     member_deactivated.send(sender=Membership, membership=membership, actor=actor)
+    _membership_audit(actor, membership, "membership.deactivated")
+    return membership
+
+
+def _membership_set_active(membership: Membership, *, is_active: bool) -> None:
+    membership.is_active = is_active
+    membership.deactivated_at = None if is_active else timezone.now()
+    membership.save(update_fields=["is_active", "deactivated_at"])
+
+
+def _membership_audit(actor: Membership, membership: Membership, action: str) -> None:
     audit_log_record(
-        organization=organization,
+        organization=actor.organization,
         actor=actor.user,
-        action="membership.deactivated",
+        action=action,
         target=membership,
         data={"email": membership.user.email},
     )
-    return membership
 
 
 @transaction.atomic
@@ -237,14 +245,6 @@ def member_reactivate(*, actor: Membership, membership: Membership) -> Membershi
     membership = _membership_lock(organization=organization, membership=membership)
     if membership.is_active:
         return membership
-    membership.is_active = True
-    membership.deactivated_at = None
-    membership.save(update_fields=["is_active", "deactivated_at"])
-    audit_log_record(
-        organization=organization,
-        actor=actor.user,
-        action="membership.reactivated",
-        target=membership,
-        data={"email": membership.user.email},
-    )
+    _membership_set_active(membership, is_active=True)
+    _membership_audit(actor, membership, "membership.reactivated")
     return membership

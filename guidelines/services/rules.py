@@ -49,13 +49,7 @@ def guideline_rule_create(*, actor: Membership, **fields: Any) -> GuidelineRule:
     _rule_apply(rule, fields)
     rule.save()
     rules_changed(organization)
-    audit_log_record(
-        organization=organization,
-        actor=actor.user,
-        action="guideline_rule.created",
-        target=rule,
-        data=_rule_audit(rule),
-    )
+    _rule_audit_record(actor, rule, "guideline_rule.created")
     return rule
 
 
@@ -67,13 +61,7 @@ def guideline_rule_update(
     _rule_apply(rule, fields)
     rule.save()
     rules_changed(rule.organization)
-    audit_log_record(
-        organization=rule.organization,
-        actor=actor.user,
-        action="guideline_rule.updated",
-        target=rule,
-        data=_rule_audit(rule),
-    )
+    _rule_audit_record(actor, rule, "guideline_rule.updated")
     return rule
 
 
@@ -85,12 +73,8 @@ def guideline_rule_set_active(
     rule.is_active = is_active
     rule.save(update_fields=["is_active", "updated_at"])
     rules_changed(rule.organization)
-    audit_log_record(
-        organization=rule.organization,
-        actor=actor.user,
-        action="guideline_rule.activated" if is_active else "guideline_rule.deactivated",
-        target=rule,
-        data=_rule_audit(rule),
+    _rule_audit_record(
+        actor, rule, "guideline_rule.activated" if is_active else "guideline_rule.deactivated"
     )
     return rule
 
@@ -99,13 +83,7 @@ def guideline_rule_set_active(
 def guideline_rule_delete(*, actor: Membership, rule: GuidelineRule) -> None:
     require_capability(actor, rule.organization_id)
     organization = rule.organization
-    audit_log_record(
-        organization=organization,
-        actor=actor.user,
-        action="guideline_rule.deleted",
-        target=rule,
-        data=_rule_audit(rule),
-    )
+    _rule_audit_record(actor, rule, "guideline_rule.deleted")
     rule.delete()
     rules_changed(organization)
 
@@ -120,3 +98,13 @@ def _rule_audit(rule: GuidelineRule) -> dict[str, Any]:
         "severity": rule.severity,
         "is_active": rule.is_active,
     }
+
+
+def _rule_audit_record(actor: Membership, rule: GuidelineRule, action: str) -> None:
+    audit_log_record(
+        organization=rule.organization,
+        actor=actor.user,
+        action=action,
+        target=rule,
+        data=_rule_audit(rule),
+    )

@@ -48,62 +48,61 @@ def _rule_fields(form: Form) -> dict[str, Any]:
     }
 
 
-class RuleCreateView(GuidelinesPageView):
-    capability = MANAGE
+class _RuleFormView(GuidelinesPageView):
+    """The rule form: shown, and on a valid post saved by ``_save`` and back to the list."""
 
-    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        return self._render(RuleForm(initial={"kind": request.GET.get("kind", "")}))
+    capability = MANAGE
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         form = RuleForm(request.POST)
         if form.is_valid():
             try:
-                services.guideline_rule_create(actor=self.membership, **_rule_fields(form))
+                saved = self._save(_rule_fields(form))
             except ValidationError as exc:
                 form_add_service_errors(form, exc)
             else:
-                messages.success(request, _("Rule added."))
+                messages.success(request, saved)
                 return redirect("guidelines_rules", org_slug=self.organization.slug)
         return self._render(form, status=400)
+
+    def _save(self, fields: dict[str, Any]) -> str:
+        """Save the rule; the message that says so."""
+        raise NotImplementedError
+
+    def _rule(self) -> GuidelineRule | None:
+        return None
 
     def _render(self, form: Form, status: int = 200) -> HttpResponse:
         return render(
             self.request,
             "guidelines/rule_form.html",
-            self.get_context_data(form=form, rule=None),
+            self.get_context_data(form=form, rule=self._rule()),
             status=status,
         )
 
 
-class RuleEditView(GuidelinesPageView):
-    capability = MANAGE
+class RuleCreateView(_RuleFormView):
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        return self._render(RuleForm(initial={"kind": request.GET.get("kind", "")}))
+
+    def _save(self, fields: dict[str, Any]) -> str:
+        services.guideline_rule_create(actor=self.membership, **fields)
+        return _("Rule added.")
+
+
+class RuleEditView(_RuleFormView):
     model = GuidelineRule
     pk_url_kwarg = "rule_id"
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         return self._render(RuleForm.for_rule(self.object))
 
-    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        form = RuleForm(request.POST)
-        if form.is_valid():
-            try:
-                services.guideline_rule_update(
-                    rule=self.object, actor=self.membership, **_rule_fields(form)
-                )
-            except ValidationError as exc:
-                form_add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Rule saved."))
-                return redirect("guidelines_rules", org_slug=self.organization.slug)
-        return self._render(form, status=400)
+    def _save(self, fields: dict[str, Any]) -> str:
+        services.guideline_rule_update(rule=self.object, actor=self.membership, **fields)
+        return _("Rule saved.")
 
-    def _render(self, form: Form, status: int = 200) -> HttpResponse:
-        return render(
-            self.request,
-            "guidelines/rule_form.html",
-            self.get_context_data(form=form, rule=self.object),
-            status=status,
-        )
+    def _rule(self) -> GuidelineRule | None:
+        return self.object
 
 
 class RuleToggleView(GuidelinesPageView):

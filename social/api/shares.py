@@ -42,6 +42,7 @@ from ..selectors import shares as sel
 from ..services import compose, posts
 from ..services import shares as services
 from ..services.links import tracked_link_url
+from ..services.metrics import METRIC_FIELDS
 
 # --- serializers ---------------------------------------------------------------------------
 
@@ -77,14 +78,7 @@ class ShareSerializer(serializers.ModelSerializer):
             "tracked_url",
             "dialog_url",
             "clicks",
-            "impressions",
-            "reach",
-            "reactions",
-            "comments",
-            "reshares",
-            "saves",
-            "video_views",
-            "interactions",
+            *METRIC_FIELDS,
             "metrics_updated_at",
             "created_at",
         )
@@ -197,14 +191,7 @@ class SnapshotSerializer(serializers.ModelSerializer):
         model = MetricSnapshot
         fields = (
             "fetched_at",
-            "impressions",
-            "reach",
-            "reactions",
-            "comments",
-            "reshares",
-            "saves",
-            "video_views",
-            "interactions",
+            *METRIC_FIELDS,
         )
         read_only_fields = fields
 

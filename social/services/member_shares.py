@@ -26,6 +26,14 @@ from .transitions import share_transition
 CANCELLED_ON_DEACTIVATION = (ShareState.SCHEDULED, ShareState.QUEUED)
 
 
+def _cancel_for_deactivation(share: Share, detail: str) -> None:
+    """Cancel a locked ``share`` of a deactivated member; ``detail`` goes on its event."""
+    share.next_attempt_at = None
+    share.error_code = "member_deactivated"
+    share.error_message = _("The member was deactivated in this organization.")
+    share_transition(share, ShareState.CANCELLED, detail=detail)
+
+
 def member_shares_cancel(*, membership: Membership) -> list[Share]:
     """Cancel ``membership``'s scheduled and queued shares, each with an event saying why.
 
@@ -39,13 +47,8 @@ def member_shares_cancel(*, membership: Membership) -> list[Share]:
         .order_by("pk")
     )
     for share in shares:
-        share.next_attempt_at = None
-        share.error_code = "member_deactivated"
-        share.error_message = _("The member was deactivated in this organization.")
-        share_transition(
-            share,
-            ShareState.CANCELLED,
-            detail=_("Cancelled: the member was deactivated in this organization."),
+        _cancel_for_deactivation(
+            share, _("Cancelled: the member was deactivated in this organization.")
         )
     return shares
 
@@ -56,13 +59,8 @@ def share_refuse_if_member_inactive(share: Share) -> bool:
     membership = share.membership
     if membership.is_active:
         return False
-    share.next_attempt_at = None
-    share.error_code = "member_deactivated"
-    share.error_message = _("The member was deactivated in this organization.")
-    share_transition(
-        share,
-        ShareState.CANCELLED,
-        detail=_("Not published: the member was deactivated in this organization."),
+    _cancel_for_deactivation(
+        share, _("Not published: the member was deactivated in this organization.")
     )
     return True
 
