@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from advocacy.models import Membership
 from advocacy.networks import Network
@@ -27,16 +28,25 @@ from ..selectors.review import item_author_id
 from .base import audit_record, require, revision_record
 from .library_settings import library_settings_for
 
+#: Why a transition is refused, one whole sentence per action (translators need the
+#: sentence, not a verb slotted into it).
+_REFUSED = {
+    "submitted": gettext_lazy("A %(status)s item cannot be submitted for review."),
+    "approved": gettext_lazy("A %(status)s item cannot be approved."),
+    "changes_requested": gettext_lazy(
+        "A %(status)s item cannot be returned with requested changes."
+    ),
+    "rejected": gettext_lazy("A %(status)s item cannot be rejected."),
+    "returned": gettext_lazy("A %(status)s item cannot be sent back to draft."),
+    "archived": gettext_lazy("A %(status)s item cannot be archived."),
+    "restored": gettext_lazy("A %(status)s item cannot be restored."),
+}
 
-def _check_transition(item: ContentItem, allowed_from: Iterable[str], verb: str) -> None:
+
+def _check_transition(item: ContentItem, allowed_from: Iterable[str], action: str) -> None:
     if item.status not in allowed_from:
         raise ValidationError(
-            {
-                "status": [
-                    _("A %(status)s item cannot be %(verb)s.")
-                    % {"status": item.get_status_display().lower(), "verb": verb}
-                ]
-            }
+            {"status": [_REFUSED[action] % {"status": item.get_status_display().lower()}]}
         )
 
 
@@ -65,14 +75,13 @@ def _transition(
     capability: Capability,
     allowed_from: Iterable[str],
     to: str,
-    verb: str,
     action: str,
     note: str = "",
     extra: dict[str, Any] | None = None,
 ) -> ContentItem:
     require(actor, capability, item.organization)
     item = _locked(item)
-    _check_transition(item, allowed_from, verb)
+    _check_transition(item, allowed_from, action)
     before = item.status
     item.status = to
     for key, value in (extra or {}).items():
@@ -103,7 +112,6 @@ def content_item_submit(*, actor: Membership, item: ContentItem) -> ContentItem:
         capability=Capability.MANAGE_CONTENT,
         allowed_from=(Status.DRAFT, Status.CHANGES_REQUESTED),
         to=Status.IN_REVIEW,
-        verb=_("submitted for review"),
         action="submitted",
     )
 
@@ -140,7 +148,7 @@ def content_item_approve(*, actor: Membership, item: ContentItem) -> ContentItem
     the item's row is locked meanwhile, so simultaneous approvals count once each."""
     require(actor, Capability.APPROVE_CONTENT, item.organization)
     item = _locked(item)
-    _check_transition(item, (Status.DRAFT, Status.IN_REVIEW), _("approved"))
+    _check_transition(item, (Status.DRAFT, Status.IN_REVIEW), "approved")
     _check_approvable(item)
     if item_author_id(item) == actor.user_id:
         raise PermissionDenied(_("You wrote this item: another reviewer must approve it."))
@@ -174,7 +182,6 @@ def content_item_approve(*, actor: Membership, item: ContentItem) -> ContentItem
         capability=Capability.APPROVE_CONTENT,
         allowed_from=(Status.DRAFT, Status.IN_REVIEW),
         to=Status.APPROVED,
-        verb=_("approved"),
         action="approved",
         extra={"approved_by": actor.user, "approved_at": now, "feed_at": item.publish_at or now},
     )
@@ -203,7 +210,6 @@ def content_item_request_changes(
         capability=Capability.APPROVE_CONTENT,
         allowed_from=(Status.IN_REVIEW,),
         to=Status.CHANGES_REQUESTED,
-        verb=_("returned with requested changes"),
         action="changes_requested",
         note=comment,
     )
@@ -221,7 +227,6 @@ def content_item_reject(*, actor: Membership, item: ContentItem, reason: str) ->
         capability=Capability.APPROVE_CONTENT,
         allowed_from=(Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED),
         to=Status.REJECTED,
-        verb=_("rejected"),
         action="rejected",
         note=reason,
         extra={"is_pinned": False},
@@ -239,7 +244,6 @@ def content_item_return_to_draft(
         capability=Capability.APPROVE_CONTENT,
         allowed_from=(Status.IN_REVIEW,),
         to=Status.DRAFT,
-        verb=_("sent back to draft"),
         action="returned",
         note=reason.strip(),
     )
@@ -259,7 +263,6 @@ def content_item_archive(*, actor: Membership, item: ContentItem) -> ContentItem
             Status.REJECTED,
         ),
         to=Status.ARCHIVED,
-        verb=_("archived"),
         action="archived",
         extra={"is_pinned": False},
     )
@@ -274,7 +277,6 @@ def content_item_restore(*, actor: Membership, item: ContentItem) -> ContentItem
         capability=Capability.MANAGE_CONTENT,
         allowed_from=(Status.ARCHIVED,),
         to=Status.DRAFT,
-        verb=_("restored"),
         action="restored",
         extra={"approved_by": None, "approved_at": None},
     )
