@@ -38,7 +38,10 @@ def utm_url(url: str, *, network: str, campaign: str = "", content: str = "") ->
 
 def tracked_link_create(*, share: Share) -> TrackedLink:
     """The share's tracked link (created once; retried on the rare code collision)."""
-    existing = TrackedLink.objects.filter(share=share).first()
+    if Share.link.is_cached(share):  # loaded with the share (``lock_share``): no look-up
+        existing = getattr(share, "link", None)
+    else:
+        existing = TrackedLink.objects.filter(share=share).first()
     if existing is not None:
         return existing
     target = utm_url(

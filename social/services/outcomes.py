@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -39,7 +40,25 @@ from .transitions import share_transition
 log = logging.getLogger(__name__)
 
 
-def mark_published(share: Share, result: PublishResult, *, detail: str) -> None:
+#: The columns ``mark_published`` sets besides the state (one UPDATE writes them).
+_PUBLISHED_FIELDS = (
+    "external_id",
+    "permalink",
+    "pending_container_id",
+    "published_at",
+    "next_metrics_at",
+    "next_attempt_at",
+    "error_code",
+    "error_message",
+)
+
+
+def mark_published(
+    share: Share, result: PublishResult, *, detail: str, changed: Iterable[str] | None = None
+) -> None:
+    """``share`` is published as ``result``. ``changed``: the columns the caller itself set on
+    ``share`` before (``()`` for none); given, the UPDATE writes only those and the ones set
+    here, otherwise the whole row."""
     now = timezone.now()
     share.external_id = result.external_id
     share.permalink = result.permalink[:1000]
@@ -49,7 +68,12 @@ def mark_published(share: Share, result: PublishResult, *, detail: str) -> None:
     share.next_attempt_at = None
     share.error_code = ""
     share.error_message = ""
-    share_transition(share, ShareState.PUBLISHED, detail=detail)
+    share_transition(
+        share,
+        ShareState.PUBLISHED,
+        detail=detail,
+        changed=None if changed is None else (*_PUBLISHED_FIELDS, *changed),
+    )
     item_share_mark_record(
         item=share.item, membership=share.membership, network=share.network, at=now
     )

@@ -119,13 +119,38 @@ def enqueue_at(task_name: str, share_id: int, when: datetime) -> None:
 
 
 def lock_share(share_id: int) -> Share | None:
-    """The share, locked for this transaction, with what publishing reads."""
+    """The share, locked for this transaction, with what publishing reads (its tracked link
+    too, so that building the post content needs no look-up of its own)."""
     return (
         Share.objects.select_for_update(of=("self",))
-        .select_related("organization", "account", "item", "membership__user")
+        .select_related("organization", "account", "item", "membership__user", "link")
         .filter(pk=share_id)
         .first()
     )
+
+
+#: What ``relock_share`` carries over from phase one (the rows a publishing step only reads).
+CARRIED_RELATIONS = ("organization", "account", "item", "membership")
+
+
+def relock_share(held: Share) -> Share | None:
+    """Phase two of a publishing step: ``held``'s row locked again, freshly read (its own columns
+    only, no joins: state, attempt id and everything a concurrent sweep or reconciliation may
+    have changed meanwhile). The related rows phase one loaded (organization, account, item,
+    membership and its user) are carried over while the share still points at them, instead
+    of being read again."""
+    share = Share.objects.select_for_update(of=("self",)).filter(pk=held.pk).first()
+    if share is None:
+        return None
+    for name in CARRIED_RELATIONS:
+        field = Share._meta.get_field(name)
+        if (
+            field.is_cached(held)  # type: ignore[union-attr]
+            and getattr(held, field.attname) is not None  # type: ignore[union-attr]
+            and getattr(held, field.attname) == getattr(share, field.attname)  # type: ignore[union-attr]
+        ):
+            setattr(share, name, getattr(held, name))
+    return share
 
 
 def send_now(task_name: str, share_id: int) -> None:

@@ -67,12 +67,23 @@ from .publish_queue import (
     enqueue_at,
     lock_share,
     poll_delay_seconds,
+    relock_share,
     send_now,
     stale_after,
     stale_queued_after,
 )
 from .reconcile import handle_reconcile_error, share_transition_published_from_queued
 from .transitions import share_event_record, share_transition
+
+#: The columns phase one of ``publish_share`` sets besides the state (one UPDATE writes them).
+_ATTEMPT_FIELDS = (
+    "attempts",
+    "reconcile_checks",
+    "attempt_id",
+    "publishing_started_at",
+    "next_attempt_at",
+    "error_code",
+)
 
 # ---- what the member sees the services do ------------------------------------------------------
 
@@ -172,6 +183,7 @@ def publish_share(share_id: int) -> str:
             share,
             ShareState.PUBLISHING,
             detail=_("Sending to the network (attempt %(count)s).") % {"count": share.attempts},
+            changed=_ATTEMPT_FIELDS,
         )
         attempt_id = share.attempt_id
     # Committed: from here on a crash leaves a "publishing" share for the sweep to reconcile.
@@ -181,7 +193,9 @@ def publish_share(share_id: int) -> str:
     except ConnectorError as exc:
         result, error = None, exc
     with transaction.atomic():
-        share = lock_share(share_id)
+        # The share's row only, locked and read again (state, attempt id); its account, item
+        # and membership are phase one's.
+        share = relock_share(share)
         if share is None or share.attempt_id != attempt_id:
             return "superseded"
         if share.state not in (ShareState.PUBLISHING, ShareState.UNKNOWN_OUTCOME):
@@ -202,7 +216,7 @@ def publish_share(share_id: int) -> str:
             )
             enqueue("publish_poll_pending", share.pk, countdown=poll_delay_seconds())
             return "pending"
-        mark_published(share, result, detail=_("Published."))
+        mark_published(share, result, detail=_("Published."), changed=())
         return "published"
 
 
@@ -228,7 +242,7 @@ def publish_poll_pending(share_id: int) -> str:
     except ConnectorError as exc:
         result, error = None, exc
     with transaction.atomic():
-        share = lock_share(share_id)
+        share = relock_share(share)
         if share is None or share.attempt_id != attempt_id or share.state != ShareState.PUBLISHING:
             return "superseded"
         if error is not None:
@@ -250,7 +264,7 @@ def publish_poll_pending(share_id: int) -> str:
         if result is None:
             enqueue("publish_poll_pending", share.pk, countdown=poll_delay_seconds())
             return "processing"
-        mark_published(share, result, detail=_("Published."))
+        mark_published(share, result, detail=_("Published."), changed=())
         return "published"
 
 

@@ -7,6 +7,8 @@ it, and every move leaves a ``ShareEvent`` (the history the member sees).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -42,11 +44,21 @@ def share_event_record(share: Share, *, from_state: str, to_state: str, detail: 
     )
 
 
-def share_transition(share: Share, to: str, *, detail: str = "", **fields: object) -> Share:
+def share_transition(
+    share: Share,
+    to: str,
+    *,
+    detail: str = "",
+    changed: Iterable[str] | None = None,
+    **fields: object,
+) -> Share:
     """Move ``share`` to ``to`` with ``fields`` set, save it and record the move.
 
     Callers hold the share's row lock (``select_for_update``), so saving the whole row
-    cannot overwrite a concurrent change. ``InvalidTransition`` when the move is not allowed.
+    cannot overwrite a concurrent change. A caller that knows which columns it set on
+    ``share`` before the call names them in ``changed``: the one UPDATE then writes only those
+    (with the state, ``fields`` and ``updated_at``). ``InvalidTransition`` when the move is
+    not allowed.
     """
     if not share.can_transition(to):
         raise InvalidTransition(share, to)
@@ -54,6 +66,9 @@ def share_transition(share: Share, to: str, *, detail: str = "", **fields: objec
     share.state = to
     for name, value in fields.items():
         setattr(share, name, value)
-    share.save()
+    if changed is None:
+        share.save()
+    else:
+        share.save(update_fields={"state", "updated_at", *fields, *changed})
     share_event_record(share, from_state=before, to_state=to, detail=detail)
     return share
