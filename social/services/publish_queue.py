@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..models import Share
@@ -121,12 +122,17 @@ def enqueue_at(task_name: str, share_id: int, when: datetime) -> None:
 def lock_share(share_id: int) -> Share | None:
     """The share, locked for this transaction, with what publishing reads (its tracked link
     too, so that building the post content needs no look-up of its own)."""
-    return (
+    return _one(
         Share.objects.select_for_update(of=("self",))
         .select_related("organization", "account", "item", "membership__user", "link")
         .filter(pk=share_id)
-        .first()
     )
+
+
+def _one(shares: QuerySet[Share]) -> Share | None:
+    """The share of a primary-key filter (``first()`` would add an ORDER BY for nothing)."""
+    found = list(shares)
+    return found[0] if found else None
 
 
 #: What ``relock_share`` carries over from phase one (the rows a publishing step only reads).
@@ -139,7 +145,7 @@ def relock_share(held: Share) -> Share | None:
     have changed meanwhile). The related rows phase one loaded (organization, account, item,
     membership and its user) are carried over while the share still points at them, instead
     of being read again."""
-    share = Share.objects.select_for_update(of=("self",)).filter(pk=held.pk).first()
+    share = _one(Share.objects.select_for_update(of=("self",)).filter(pk=held.pk))
     if share is None:
         return None
     for name in CARRIED_RELATIONS:
