@@ -31,6 +31,7 @@ from django.db.models import (
     F,
     Lookup,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Value,
@@ -43,9 +44,12 @@ from advocacy.models import Membership
 from advocacy.networks import Network
 
 from ..models import (
+    ContentImage,
     ContentItem,
     ItemShareMark,
     Kind,
+    SuggestedCaption,
+    Topic,
 )
 from .filters import ItemFilters
 from .visibility import visible_items
@@ -163,10 +167,58 @@ def _stream_bound(shared: bool, position: tuple[bool, bool, int, datetime, int])
     return Q(is_pinned=False) if pinned else None  # position among the shared
 
 
+#: The columns of a feed card (page and API): the rest of the row (search text, audience
+#: flags, authorship, timestamps nobody shows) is left in the database.
+FEED_CARD_FIELDS = (
+    "id",
+    "organization_id",
+    "kind",
+    "title",
+    "body",
+    "url",
+    "category",
+    "language",
+    "is_company_content",
+    "captions_editable",
+    "status",
+    "publish_at",
+    "expires_at",
+    "feed_at",
+    "is_pinned",
+    "priority",
+    "translation_group",
+    "approved_at",
+    "created_at",
+    "suggested_by",
+    "suggested_by__user",
+    "suggested_by__user__name",
+    "suggested_by__user__email",
+    "preview_status",
+    "preview_title",
+    "preview_description",
+    "preview_image_url",
+    "preview_site_name",
+    "preview_error",
+    "share_count",
+)
+
+
+def _card_prefetches() -> list[Prefetch]:
+    """One query per relation, with the columns the cards show."""
+    return [
+        Prefetch("captions", SuggestedCaption.objects.only("id", "item_id", "network", "text")),
+        Prefetch(
+            "images",
+            ContentImage.objects.only("id", "item_id", "image", "alt_text", "width", "height"),
+        ),
+        Prefetch("topics", Topic.objects.only("id", "name")),
+    ]
+
+
 def with_card_data(items: Sequence[ContentItem]) -> list[ContentItem]:
-    """Fixed number of queries for any number of items."""
+    """Fixed number of queries for any number of items: captions, images and topics."""
     items = list(items)
-    prefetch_related_objects(items, "captions", "images", "topics")
+    prefetch_related_objects(items, *_card_prefetches())
     return items
 
 
@@ -191,7 +243,7 @@ def feed_page(
     if filters is not None:
         filters.status = ""
         base = filters.apply(base, now=now)
-    base = base.select_related("suggested_by__user").defer("search_text", "search_vector")
+    base = base.select_related("suggested_by__user").only(*FEED_CARD_FIELDS)
     marks = ItemShareMark.objects.filter(
         organization_id=membership.organization_id, membership_id=membership.pk
     )
