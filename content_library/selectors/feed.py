@@ -31,11 +31,9 @@ from django.db.models import (
     F,
     Lookup,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
-    prefetch_related_objects,
 )
 from django.utils import timezone
 
@@ -203,22 +201,44 @@ FEED_CARD_FIELDS = (
 )
 
 
-def _card_prefetches() -> list[Prefetch]:
-    """One query per relation, with the columns the cards show."""
-    return [
-        Prefetch("captions", SuggestedCaption.objects.only("id", "item_id", "network", "text")),
-        Prefetch(
-            "images",
-            ContentImage.objects.only("id", "item_id", "image", "alt_text", "width", "height"),
-        ),
-        Prefetch("topics", Topic.objects.only("id", "name")),
-    ]
-
-
 def with_card_data(items: Sequence[ContentItem]) -> list[ContentItem]:
-    """Fixed number of queries for any number of items: captions, images and topics."""
+    """Each item with its captions, images and topics prefetched (``item.captions.all()``
+    and so on answer without a query): one query per relation for any number of items,
+    each with the columns the cards show. It is ``prefetch_related_objects`` without its
+    generic machinery (a third of the feed's time on a page of 20): the rows are grouped by
+    item and put in each item's prefetch cache, in a queryset of the item's own related
+    manager, so anything chained on it still queries that item's rows only."""
     items = list(items)
-    prefetch_related_objects(items, *_card_prefetches())
+    if not items:
+        return items
+    ids = [item.pk for item in items]
+    captions = SuggestedCaption.objects.filter(item_id__in=ids).only(
+        "id", "item_id", "network", "text"
+    )
+    images = ContentImage.objects.filter(item_id__in=ids).only(
+        "id", "item_id", "image", "alt_text", "width", "height"
+    )
+    topics = (
+        Topic.objects.filter(items__in=ids).annotate(card_item_id=F("items__id")).only("id", "name")
+    )
+    by_item: dict[str, dict[int, list[Any]]] = {"captions": {}, "images": {}, "topics": {}}
+    by_pk = {item.pk: item for item in items}
+    for caption in captions:
+        SuggestedCaption.item.field.set_cached_value(caption, by_pk[caption.item_id])
+        by_item["captions"].setdefault(caption.item_id, []).append(caption)
+    for image in images:
+        ContentImage.item.field.set_cached_value(image, by_pk[image.item_id])
+        by_item["images"].setdefault(image.item_id, []).append(image)
+    for topic in topics:
+        by_item["topics"].setdefault(topic.card_item_id, []).append(topic)
+    for item in items:
+        cache = item.__dict__.setdefault("_prefetched_objects_cache", {})
+        for name, rows in by_item.items():
+            cache.pop(name, None)
+            qs = getattr(item, name).get_queryset()
+            qs._result_cache = rows.get(item.pk, [])
+            qs._prefetch_done = True
+            cache[name] = qs
     return items
 
 
