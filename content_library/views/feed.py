@@ -21,7 +21,7 @@ from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
 from ..forms import ReturnForm
-from ..models import ContentItem
+from ..models import Category, ContentItem
 from ..selectors.feed import (
     DEFAULT_PAGE_SIZE,
     card_image_url,
@@ -57,6 +57,9 @@ def _cards(items: list[ContentItem], slug: str) -> list[dict[str, Any]]:
     """What each feed card shows, computed here once per card rather than by template tags:
     the two links, the category, the networks, the shortened texts and the two sentences
     with a figure or a name (the same messages the template's ``blocktranslate`` had)."""
+    # Labels translated once per page (``get_category_display`` translates every choice).
+    network_labels = {value: str(label) for value, label in Network.choices}
+    category_labels = {value: str(label) for value, label in Category.choices}
     item_before, item_after = _link_format("content_item", slug)
     compose_before, compose_after = _link_format("share_compose", slug)
     cards = []
@@ -69,11 +72,11 @@ def _cards(items: list[ContentItem], slug: str) -> list[dict[str, Any]]:
             {
                 "item": item,
                 "title": item.display_title,
-                "category": item.get_category_display(),
+                "category": category_labels.get(item.category, item.category),
                 "url": f"{item_before}{item.pk}{item_after}",
                 "compose_url": f"{compose_before}{item.pk}{compose_after}",
                 "image": card_image_url(item),
-                "networks": ", ".join(str(Network(n).label) for n in item_networks(item)),
+                "networks": ", ".join(network_labels[n] for n in item_networks(item)),
                 "description": truncatewords(description, 30) if description else "",
                 "caption": truncatechars(caption.text, 220) if caption is not None else "",
                 "colleagues": colleagues,
@@ -119,13 +122,13 @@ class FeedView(OrgPageView):
             }
             params["cursor"] = page.next_cursor
             next_url = f"{request.path}?{urlencode(params)}"
-        ctx = self.get_context_data(
-            cards=_cards(page.items, self.organization.slug),
-            next_url=next_url,
-            **filter_context(self.organization, filters),
-        )
-        if request.headers.get("HX-Request"):
+        cards = _cards(page.items, self.organization.slug)
+        if request.headers.get("HX-Request"):  # the next cards only: no filter form
+            ctx = self.get_context_data(cards=cards, next_url=next_url)
             return render(request, "content_library/_feed_cards.html", ctx)
+        ctx = self.get_context_data(
+            cards=cards, next_url=next_url, **filter_context(self.organization, filters)
+        )
         return render(request, "content_library/feed.html", ctx, status=200 if valid else 400)
 
 
