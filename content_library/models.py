@@ -136,6 +136,9 @@ class FeedSource(TenantModel):
         return self.name
 
 
+_STATUS_LABELS = dict(Status.choices)
+
+
 class ContentItem(TenantModel):
     """Something employees may share: a link, an image, a text or a video link."""
 
@@ -269,7 +272,8 @@ class ContentItem(TenantModel):
                 return str(_("Expired"))
             if self.is_scheduled:
                 return str(_("Scheduled"))
-        return str(self.get_status_display())
+        # One label translated (``get_status_display`` would translate every choice).
+        return str(_STATUS_LABELS.get(self.status, self.status))
 
     @property
     def display_title(self) -> str:

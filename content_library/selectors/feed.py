@@ -34,7 +34,6 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
-    prefetch_related_objects,
 )
 from django.utils import timezone
 
@@ -43,9 +42,12 @@ from advocacy.models import Membership
 from advocacy.networks import Network
 
 from ..models import (
+    ContentImage,
     ContentItem,
     ItemShareMark,
     Kind,
+    SuggestedCaption,
+    Topic,
 )
 from .filters import ItemFilters
 from .visibility import visible_items
@@ -163,10 +165,80 @@ def _stream_bound(shared: bool, position: tuple[bool, bool, int, datetime, int])
     return Q(is_pinned=False) if pinned else None  # position among the shared
 
 
+#: The columns of a feed card (page and API): the rest of the row (search text, audience
+#: flags, authorship, timestamps nobody shows) is left in the database.
+FEED_CARD_FIELDS = (
+    "id",
+    "organization_id",
+    "kind",
+    "title",
+    "body",
+    "url",
+    "category",
+    "language",
+    "is_company_content",
+    "captions_editable",
+    "status",
+    "publish_at",
+    "expires_at",
+    "feed_at",
+    "is_pinned",
+    "priority",
+    "translation_group",
+    "approved_at",
+    "created_at",
+    "suggested_by",
+    "suggested_by__user",
+    "suggested_by__user__name",
+    "suggested_by__user__email",
+    "preview_status",
+    "preview_title",
+    "preview_description",
+    "preview_image_url",
+    "preview_site_name",
+    "preview_error",
+    "share_count",
+)
+
+
 def with_card_data(items: Sequence[ContentItem]) -> list[ContentItem]:
-    """Fixed number of queries for any number of items."""
+    """Each item with its captions, images and topics prefetched (``item.captions.all()``
+    and so on answer without a query): one query per relation for any number of items,
+    each with the columns the cards show. It is ``prefetch_related_objects`` without its
+    generic machinery (a third of the feed's time on a page of 20): the rows are grouped by
+    item and put in each item's prefetch cache, in a queryset of the item's own related
+    manager, so anything chained on it still queries that item's rows only."""
     items = list(items)
-    prefetch_related_objects(items, "captions", "images", "topics")
+    if not items:
+        return items
+    ids = [item.pk for item in items]
+    captions = SuggestedCaption.objects.filter(item_id__in=ids).only(
+        "id", "item_id", "network", "text"
+    )
+    images = ContentImage.objects.filter(item_id__in=ids).only(
+        "id", "item_id", "image", "alt_text", "width", "height"
+    )
+    topics = (
+        Topic.objects.filter(items__in=ids).annotate(card_item_id=F("items__id")).only("id", "name")
+    )
+    by_item: dict[str, dict[int, list[Any]]] = {"captions": {}, "images": {}, "topics": {}}
+    by_pk = {item.pk: item for item in items}
+    for caption in captions:
+        SuggestedCaption.item.field.set_cached_value(caption, by_pk[caption.item_id])
+        by_item["captions"].setdefault(caption.item_id, []).append(caption)
+    for image in images:
+        ContentImage.item.field.set_cached_value(image, by_pk[image.item_id])
+        by_item["images"].setdefault(image.item_id, []).append(image)
+    for topic in topics:
+        by_item["topics"].setdefault(topic.card_item_id, []).append(topic)
+    for item in items:
+        cache = item.__dict__.setdefault("_prefetched_objects_cache", {})
+        for name, rows in by_item.items():
+            cache.pop(name, None)
+            qs = getattr(item, name).get_queryset()
+            qs._result_cache = rows.get(item.pk, [])
+            qs._prefetch_done = True
+            cache[name] = qs
     return items
 
 
@@ -191,7 +263,7 @@ def feed_page(
     if filters is not None:
         filters.status = ""
         base = filters.apply(base, now=now)
-    base = base.select_related("suggested_by__user").defer("search_text", "search_vector")
+    base = base.select_related("suggested_by__user").only(*FEED_CARD_FIELDS)
     marks = ItemShareMark.objects.filter(
         organization_id=membership.organization_id, membership_id=membership.pk
     )

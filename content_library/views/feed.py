@@ -7,7 +7,13 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import truncatechars, truncatewords
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 from advocacy.keyset import InvalidCursor
 from advocacy.networks import Network
@@ -15,7 +21,7 @@ from advocacy.permissions import Capability
 from advocacy.tenancy import OrgPageView
 
 from ..forms import ReturnForm
-from ..models import ContentItem
+from ..models import Category, ContentItem
 from ..selectors.feed import (
     DEFAULT_PAGE_SIZE,
     card_image_url,
@@ -35,19 +41,60 @@ from ..selectors.visibility import items_for_member
 from ..services.library_settings import library_settings_for
 from .base import filter_context, filter_refused_message, filters_from_request, int_param
 
+#: An item id no item has, reversed once per page: each card's links are the reversed
+#: link with its own id put in its place (string formatting, not one ``reverse`` per card).
+_ID_SLOT = 987654321
 
-def _cards(items: list[ContentItem]) -> list[dict[str, Any]]:
-    return [
-        {
-            "item": item,
-            "image": card_image_url(item),
-            "networks": [Network(n).label for n in item_networks(item)],
-            "caption": next(iter(item.captions.all()), None),
-            "colleagues": colleagues_shared(item),
-            "shared_by_me": getattr(item, "shared_by_me", False),
-        }
-        for item in items
-    ]
+
+def _link_format(name: str, slug: str) -> tuple[str, str]:
+    """The link of ``name`` for any item of the organization, as the text before and after
+    the item id (the id is the link's last number: the organization's slug comes first)."""
+    before, after = reverse(name, args=[slug, _ID_SLOT]).rsplit(str(_ID_SLOT), 1)
+    return before, after
+
+
+def _cards(items: list[ContentItem], slug: str) -> list[dict[str, Any]]:
+    """What each feed card shows, computed here once per card rather than by template tags:
+    the two links, the category, the networks, the shortened texts and the two sentences
+    with a figure or a name (the same messages the template's ``blocktranslate`` had)."""
+    # Labels translated once per page (``get_category_display`` translates every choice).
+    network_labels = {value: str(label) for value, label in Network.choices}
+    category_labels = {value: str(label) for value, label in Category.choices}
+    item_before, item_after = _link_format("content_item", slug)
+    compose_before, compose_after = _link_format("share_compose", slug)
+    cards = []
+    for item in items:
+        caption = next(iter(item.captions.all()), None)
+        colleagues = colleagues_shared(item)
+        description = item.display_description
+        suggested_by = item.suggested_by
+        cards.append(
+            {
+                "item": item,
+                "title": item.display_title,
+                "category": category_labels.get(item.category, item.category),
+                "url": f"{item_before}{item.pk}{item_after}",
+                "compose_url": f"{compose_before}{item.pk}{compose_after}",
+                "image": card_image_url(item),
+                "networks": ", ".join(network_labels[n] for n in item_networks(item)),
+                "description": truncatewords(description, 30) if description else "",
+                "caption": truncatechars(caption.text, 220) if caption is not None else "",
+                "colleagues": colleagues,
+                "colleagues_text": _colleagues_text(colleagues) if colleagues else "",
+                "suggested_by": _suggested_by_text(suggested_by.user) if suggested_by else "",
+                "shared_by_me": getattr(item, "shared_by_me", False),
+            }
+        )
+    return cards
+
+
+def _colleagues_text(n: int) -> str:
+    text = ngettext("%(n)s colleague shared this", "%(n)s colleagues shared this", n)
+    return mark_safe(text % {"n": conditional_escape(localize(n))})  # noqa: S308  # the name is escaped
+
+
+def _suggested_by_text(user: Any) -> str:
+    return mark_safe(gettext("Suggested by %(name)s") % {"name": conditional_escape(user)})  # noqa: S308
 
 
 class FeedView(OrgPageView):
@@ -75,13 +122,13 @@ class FeedView(OrgPageView):
             }
             params["cursor"] = page.next_cursor
             next_url = f"{request.path}?{urlencode(params)}"
-        ctx = self.get_context_data(
-            cards=_cards(page.items),
-            next_url=next_url,
-            **filter_context(self.organization, filters),
-        )
-        if request.headers.get("HX-Request"):
+        cards = _cards(page.items, self.organization.slug)
+        if request.headers.get("HX-Request"):  # the next cards only: no filter form
+            ctx = self.get_context_data(cards=cards, next_url=next_url)
             return render(request, "content_library/_feed_cards.html", ctx)
+        ctx = self.get_context_data(
+            cards=cards, next_url=next_url, **filter_context(self.organization, filters)
+        )
         return render(request, "content_library/feed.html", ctx, status=200 if valid else 400)
 
 

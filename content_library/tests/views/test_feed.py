@@ -148,3 +148,29 @@ def test_feed_says_nothing_about_colleagues_until_someone_shared(world, client):
     assert "colleague" not in client.get(url(world, "feed/")).content.decode()
     item_share_mark_record(item=item, membership=m(world.a, "manager"))
     assert "1 colleague shared this" in client.get(url(world, "feed/")).content.decode()
+
+
+def test_feed_card_links_names_and_figures(world, client):
+    """The card's text is computed in the view (content_library/views/feed.py ``_cards``):
+    the same links, escaped names and translated sentences the template tags gave."""
+    item = approved(world, title="Tom & <Jerry>", is_pinned=True)
+    manager = m(world.a, "manager")
+    manager.user.name = "Ann <b>"
+    manager.user.save(update_fields=["name"])
+    ContentItem.objects.filter(pk=item.pk).update(suggested_by=manager)
+    for role in ("manager", "admin"):
+        item_share_mark_record(item=item, membership=m(world.a, role))
+    client.force_login(world.a.employee)
+    html = client.get(url(world, "feed/")).content.decode()
+    assert (
+        f'<a href="/o/{world.a.org.slug}/content/items/{item.pk}/">Tom &amp; &lt;Jerry&gt;</a>'
+        in html
+    )
+    compose = f"/o/{world.a.org.slug}/shares/compose/{item.pk}/"
+    assert f'href="{compose}" hx-get="{compose}"' in html
+    assert "Suggested by Ann &lt;b&gt;" in html and "2 colleagues shared this" in html
+    assert "Pinned" in html and "New for you" in html and "Suits: LinkedIn" in html
+    world.a.employee.language = "lt"
+    world.a.employee.save(update_fields=["language"])
+    html = client.get(url(world, "feed/")).content.decode()
+    assert "Tuo pasidalijo 2 kolegos" in html and "Pasiūlė Ann &lt;b&gt;" in html
