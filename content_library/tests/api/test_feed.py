@@ -75,7 +75,8 @@ def test_feed_cards_are_what_the_card_serializer_says(world, api_client):
     item_share_mark_record(item=plain, membership=m(world.a, "manager"))
     page = feed_page(membership=employee, page_size=10)
     assert len(page.items) == 2
-    assert [feed_card_data(i) for i in page.items] == FeedCardSerializer(page.items, many=True).data
+    serialized = list(FeedCardSerializer(page.items, many=True).data)
+    assert [feed_card_data(i) for i in page.items] == serialized
     api_client.force_authenticate(world.a.employee)
     results = api_client.get(f"{base(world)}/feed/").json()["results"]
     assert [list(r) for r in results] == [list(FeedCardSerializer.Meta.fields)] * 2
