@@ -44,7 +44,7 @@ def postgres_only() -> None:
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        reason = "needs PostgreSQL: SQLite serialises concurrent transactions"
+        reason = "needs PostgreSQL: SQLite has no row locks and serialises transactions"
         if os.environ.get("CHORUS_REQUIRE_POSTGRES") == "1":
             pytest.fail(reason + " (CHORUS_REQUIRE_POSTGRES=1)")
         pytest.skip(reason)

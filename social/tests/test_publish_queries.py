@@ -74,7 +74,7 @@ def test_one_publish_of_a_share_with_its_link_runs_fewer(share, django_assert_nu
     _published(share)
 
 
-def test_the_answer_relocks_the_share_row_alone(share):
+def test_the_answer_relocks_the_share_row_alone(share, postgres_only):
     """Phase two locks and re-reads the share's own row (state, attempt id), with no join,
     and does not read the account, item or membership again."""
     with CaptureQueriesContext(connection) as ctx:

@@ -6,10 +6,12 @@
   "use strict";
   if (window.chorusSelectOnFocus) { return; }
   window.chorusSelectOnFocus = true;
-  document.addEventListener("focusin", function (event) {
-    var field = event.target;
+  function selectIfMarked(field) {
     if (field && field.hasAttribute && field.hasAttribute("data-select-on-focus")) {
       field.select();
     }
-  });
+  }
+  document.addEventListener("focusin", function (event) { selectIfMarked(event.target); });
+  // The script is deferred: a field focused before it ran is selected now.
+  selectIfMarked(document.activeElement);
 })();

@@ -98,6 +98,7 @@ def test_a_new_token_is_selected_on_focus_without_an_inline_handler(
     page.get_by_role("button", name="Create token").click()
     field = page.get_by_test_id("new-token")
     assert field.get_attribute("onfocus") is None
+    page.wait_for_load_state("load")  # the deferred script has run
     field.focus()
     page.wait_for_function(
         "() => { const f = document.getElementById('new-token');"
