@@ -31,9 +31,11 @@ from django.db.models import (
     F,
     Lookup,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Value,
+    prefetch_related_objects,
 )
 from django.utils import timezone
 
@@ -204,13 +206,33 @@ FEED_CARD_FIELDS = (
 def with_card_data(items: Sequence[ContentItem]) -> list[ContentItem]:
     """Each item with its captions, images and topics prefetched (``item.captions.all()``
     and so on answer without a query): one query per relation for any number of items,
-    each with the columns the cards show. It is ``prefetch_related_objects`` without its
-    generic machinery (a third of the feed's time on a page of 20): the rows are grouped by
-    item and put in each item's prefetch cache, in a queryset of the item's own related
-    manager, so anything chained on it still queries that item's rows only."""
+    each inside the items' organization and with only the columns the cards show."""
     items = list(items)
     if not items:
         return items
+    org_ids = {item.organization_id for item in items}
+    prefetch_related_objects(
+        items,
+        Prefetch(
+            "captions",
+            queryset=SuggestedCaption.objects.filter(organization_id__in=org_ids).only(
+                "id", "organization_id", "item_id", "network", "text"
+            ),
+        ),
+        Prefetch(
+            "images",
+            queryset=ContentImage.objects.filter(organization_id__in=org_ids).only(
+                "id", "organization_id", "item_id", "image", "alt_text", "width", "height"
+            ),
+        ),
+        Prefetch(
+            "topics",
+            queryset=Topic.objects.filter(organization_id__in=org_ids).only(
+                "id", "organization_id", "name"
+            ),
+        ),
+    )
+    return items
     ids = [item.pk for item in items]
     captions = SuggestedCaption.objects.filter(item_id__in=ids).only(
         "id", "item_id", "network", "text"
