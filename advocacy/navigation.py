@@ -27,7 +27,9 @@ class NavEntry:
 
 #: Menu labels, in display order.
 GROUPS: dict[str, StrOrPromise] = {
+    "recognition": _("Recognition"),
     "content": _("Content"),
+    "program": _("Program"),
     "people": _("People"),
     "settings": _("Settings"),
 }
@@ -36,15 +38,25 @@ GROUPS: dict[str, StrOrPromise] = {
 NAV: list[NavEntry] = [
     NavEntry(_("Home"), "org_home", None),
     NavEntry(_("Feed"), "content_feed", Capability.VIEW_FEED),
+    NavEntry(_("Campaigns"), "campaigns_list", Capability.VIEW_FEED),
     NavEntry(_("My shares"), "shares_mine", Capability.SHARE_CONTENT),
     NavEntry(_("My networks"), "networks_mine", None),
     NavEntry(_("Suggest"), "content_suggest", Capability.SUGGEST_CONTENT),
+    NavEntry(_("Leaderboards"), "boards", Capability.VIEW_FEED, "recognition"),
+    NavEntry(_("Rewards"), "rewards_catalogue", Capability.VIEW_FEED, "recognition"),
+    NavEntry(_("My points"), "points_mine", Capability.VIEW_OWN_STATS, "recognition"),
     NavEntry(_("Library"), "content_library", Capability.MANAGE_CONTENT, "content"),
     NavEntry(_("Review queue"), "content_review_queue", Capability.MANAGE_CONTENT, "content"),
     NavEntry(_("Sources"), "content_sources", Capability.MANAGE_CONTENT, "content"),
+    NavEntry(_("Points rules"), "points_rules", Capability.MANAGE_CAMPAIGNS, "program"),
+    NavEntry(_("Redemptions"), "rewards_redemptions", Capability.MANAGE_REWARDS, "program"),
+    NavEntry(_("Raffles"), "raffles_list", Capability.MANAGE_CAMPAIGNS, "program"),
+    NavEntry(_("Amplify"), "amplify_candidates", Capability.MANAGE_CAMPAIGNS, "program"),
+    NavEntry(_("Hashtags"), "hashtags_mentions", Capability.MANAGE_CAMPAIGNS, "program"),
     NavEntry(_("Members"), "members_list", Capability.VIEW_MEMBERS, "people"),
     NavEntry(_("Invitations"), "invitations_list", Capability.MANAGE_MEMBERS, "people"),
     NavEntry(_("Departments"), "departments_list", Capability.MANAGE_DEPARTMENTS, "people"),
+    NavEntry(_("Company pages"), "company_pages", Capability.MANAGE_NETWORKS, "settings"),
     NavEntry(_("Network health"), "networks_health", Capability.MANAGE_NETWORKS, "settings"),
     NavEntry(_("Audit log"), "audit_log", Capability.VIEW_AUDIT_LOG, "settings"),
     NavEntry(_("Guidelines"), "guidelines_documents", None),

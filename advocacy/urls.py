@@ -60,6 +60,14 @@ org_urlpatterns: list[URLPattern | URLResolver] = [
     path("audit-log/", audit_log.AuditLogView.as_view(), name="audit_log"),
     # Guidelines: policy documents, caption rules, the caption checker (guidelines/urls.py)
     path("guidelines/", include("guidelines.urls")),
+    # Campaigns and recognition (campaigns/urls/*.py)
+    path("campaigns/", include("campaigns.urls.campaigns")),
+    path("points/", include("campaigns.urls.points")),
+    path("leaderboards/", include("campaigns.urls.boards")),
+    path("rewards/", include("campaigns.urls.rewards")),
+    path("raffles/", include("campaigns.urls.raffles")),
+    path("amplify/", include("campaigns.urls.amplification")),
+    path("hashtags/", include("campaigns.urls.hashtags")),
 ]
 
 urlpatterns = [
@@ -67,6 +75,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", home.favicon, name="favicon"),
     path("s/", include("social.urls.links")),
+    # Public raffle pages: the published commitment, list hash, seed and winners
+    path("raffles/", include("campaigns.urls.public")),
     path("accounts/", include("allauth.urls")),
     path("account/", account.profile, name="account_profile"),
     path("account/language/", account.language_switch, name="language_switch"),

@@ -189,6 +189,14 @@ class Share(TenantModel):
     state = models.CharField(max_length=16, choices=ShareState.choices, default=ShareState.QUEUED)
     scheduled_at = models.DateTimeField(null=True, blank=True)
     utm_campaign = models.CharField(max_length=100, blank=True)
+    # The campaign the share belongs to: its item was in the campaign while it was live.
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="shares",
+    )
 
     # Publishing bookkeeping (exactly once: see social.services.publishing).
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -245,6 +253,11 @@ class Share(TenantModel):
             models.Index(fields=["organization", "item", "-id"], name="share_org_item_id"),
             models.Index(fields=["organization", "state", "-id"], name="share_org_state_id"),
             models.Index(fields=["state", "scheduled_at"], name="share_state_scheduled"),
+            models.Index(
+                fields=["organization", "campaign", "-id"],
+                name="share_org_campaign_id",
+                condition=models.Q(campaign__isnull=False),
+            ),
             models.Index(
                 fields=["next_metrics_at"],
                 name="share_next_metrics",

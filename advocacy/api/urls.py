@@ -41,6 +41,8 @@ org_api_urlpatterns = [
     path("content/", include("content_library.api.urls")),
     # Networks and sharing (social/api/urls.py)
     path("", include("social.api.urls")),
+    # Campaigns and recognition (campaigns/api/urls.py)
+    path("", include("campaigns.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,7 @@
+"""API of raffles (filled in by its feature): a router's urlpatterns."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

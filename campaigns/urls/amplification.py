@@ -1,0 +1,7 @@
+"""Pages of amplification (filled in by its feature)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
