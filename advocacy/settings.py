@@ -59,10 +59,11 @@ INSTALLED_APPS = [
     "advocacy",
     "content_library",
     "guidelines",
-    "campaigns",
-    "analytics",
     "social",
     "social.providers",  # allauth providers: Instagram Login, Facebook pages
+    # After social: their demo seeders build on the demo's shares.
+    "campaigns",
+    "analytics",
 ]
 
 MIDDLEWARE = [
