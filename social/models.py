@@ -124,6 +124,67 @@ class NetworkAccount(models.Model):
         return self.status == AccountStatus.CONNECTED and bool(self.access_token_encrypted)
 
 
+class OrganizationAccountKind(models.TextChoices):
+    LINKEDIN_PAGE = "linkedin_page", _("LinkedIn company page")
+    FACEBOOK_PAGE = "facebook_page", _("Facebook page")
+    INSTAGRAM_BUSINESS = "instagram_business", _("Instagram business account")
+
+
+class OrganizationAccount(TenantModel):
+    """An account the organization itself owns on a network (its LinkedIn company page, its
+    Facebook page, its Instagram business account), connected by an admin of the page. Used
+    to re-share employees' posts from the company page and to search campaign hashtags.
+    Tokens are encrypted at rest, as a member's are."""
+
+    network = models.CharField(_("network"), max_length=16, choices=Network.choices)
+    kind = models.CharField(_("kind"), max_length=24, choices=OrganizationAccountKind.choices)
+    # urn:li:organization:{id}, the Facebook page id, or the Instagram user id.
+    external_id = models.CharField(_("network account id"), max_length=128)
+    display_name = models.CharField(_("name"), max_length=200, blank=True)
+    profile_url = models.URLField(_("profile"), max_length=500, blank=True)
+    access_token_encrypted = models.TextField(blank=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.JSONField(default=list, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=16, choices=AccountStatus.choices, default=AccountStatus.CONNECTED
+    )
+    status_reason = models.CharField(max_length=300, blank=True)
+    connected_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    connected_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("organization account")
+        verbose_name_plural = _("organization accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "external_id"], name="orgaccount_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.display_name or self.external_id}"
+
+    @property
+    def access_token(self) -> str:
+        return crypto.decrypt(self.access_token_encrypted)
+
+    def set_token(self, *, access_token: str, expires_at: datetime | None) -> None:
+        self.access_token_encrypted = crypto.encrypt(access_token)
+        self.token_expires_at = expires_at
+
+    def wipe_tokens(self) -> None:
+        self.access_token_encrypted = ""
+        self.token_expires_at = None
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == AccountStatus.CONNECTED and bool(self.access_token_encrypted)
+
+
 class ShareMethod(models.TextChoices):
     API = "api", _("Posted by Chorus")
     DIALOG = "dialog", _("Network share dialog")
