@@ -237,6 +237,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "social.tasks.accounts_warn_expiring",
         "schedule": 6 * 3600.0,
     },
+    # Scheduled campaigns go live at their start, live ones end at their end.
+    "campaigns-clock": {"task": "campaigns.tasks.campaigns_clock", "schedule": 60.0},
 }
 
 # --- Auth and accounts (django-allauth) --------------------------------------

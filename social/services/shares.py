@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from advocacy.models import Membership
 from advocacy.networks import Network
+from campaigns.models import Campaign
+from campaigns.selectors.campaigns import live_campaign_for_item
 from content_library.models import ContentItem
 
 from ..models import (
@@ -59,6 +62,14 @@ def _with_link(share: Share) -> Share:
             share.caption = sent
             share.save(update_fields=["caption", "updated_at"])
     return share
+
+
+def _campaign_fields(campaign: Campaign | None) -> dict[str, Any]:
+    """A share made while its item is in a live campaign for the member belongs to it: its
+    tracked link carries the campaign's slug as ``utm_campaign``."""
+    if campaign is None:
+        return {}
+    return {"campaign": campaign, "utm_campaign": campaign.slug[:100]}
 
 
 def _enqueue(share: Share) -> None:
@@ -101,6 +112,7 @@ def _create_api_share(
     item: ContentItem,
     target: ShareTarget,
     scheduled_at: datetime | None,
+    campaign: Campaign | None = None,
 ) -> Share:
     account = target.account
     assert account is not None
@@ -139,6 +151,7 @@ def _create_api_share(
         caption=target.caption.strip(),
         state=ShareState.SCHEDULED,
         scheduled_at=scheduled_at,
+        **_campaign_fields(campaign),
     )
     try:
         with transaction.atomic():
@@ -193,7 +206,11 @@ def _reuse_dialog_share(existing: Share, target: ShareTarget, label: str) -> Sha
 
 
 def _create_dialog_share(
-    *, membership: Membership, item: ContentItem, target: ShareTarget
+    *,
+    membership: Membership,
+    item: ContentItem,
+    target: ShareTarget,
+    campaign: Campaign | None = None,
 ) -> Share:
     """A share the member posts in the network's own dialog. It waits as ``scheduled`` with
     no time (so no publishing sweep ever picks it up) until the member confirms.
@@ -217,6 +234,7 @@ def _create_dialog_share(
                 caption=target.caption.strip(),
                 state=ShareState.SCHEDULED,
                 scheduled_at=None,
+                **_campaign_fields(campaign),
             )
     except IntegrityError:
         # Another submit of the same share committed it first (READ COMMITTED: visible now).
@@ -286,14 +304,23 @@ def share_create(
             raise ValidationError({"targets": [_("Each network can be chosen once.")]})
         seen.add(key)
         target_check(membership=membership, item=item, target=target, disallowed=disallowed)
+    campaign = live_campaign_for_item(membership=membership, item=item, now=now)
     shares = []
     for target in targets:
         if target.is_dialog:
-            shares.append(_create_dialog_share(membership=membership, item=item, target=target))
+            shares.append(
+                _create_dialog_share(
+                    membership=membership, item=item, target=target, campaign=campaign
+                )
+            )
         else:
             shares.append(
                 _create_api_share(
-                    membership=membership, item=item, target=target, scheduled_at=scheduled_at
+                    membership=membership,
+                    item=item,
+                    target=target,
+                    scheduled_at=scheduled_at,
+                    campaign=campaign,
                 )
             )
     return shares
