@@ -455,6 +455,10 @@ class TrendDay:
     total: int | None
     percent: int = 0  # of the largest total, for the bar
 
+    @property
+    def bar_y(self) -> int:
+        return 100 - self.percent
+
 
 @dataclass
 class Trend:
@@ -547,3 +551,10 @@ def campaign_trend(*, campaign: Campaign, now: datetime | None = None) -> Trend:
     for t in trend.days:
         t.percent = ((t.total or 0) * 100 // trend.maximum) if trend.maximum else 0
     return trend
+
+
+def campaign_by_slug(*, membership: Membership, slug: str) -> Campaign | None:
+    """The campaign of ``slug`` the member may open, or ``None``."""
+    if not slug:
+        return None
+    return campaigns_for_member(membership=membership).filter(slug=slug).first()

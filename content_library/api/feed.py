@@ -24,7 +24,12 @@ from ..selectors.feed import (
     feed_page,
     item_networks,
 )
-from .items import ITEM_FILTER_PARAMS, ContentItemSerializer, item_filters
+from .items import (
+    CAMPAIGN_FILTER_PARAM,
+    ITEM_FILTER_PARAMS,
+    ContentItemSerializer,
+    item_filters,
+)
 
 
 class FeedCardSerializer(ContentItemSerializer):
@@ -116,7 +121,10 @@ class FeedViewSet(OrgScopedViewSet):
     serializer_class = FeedCardSerializer
     pagination_class = FeedPagination
 
-    @extend_schema(parameters=ITEM_FILTER_PARAMS[:-2], responses=FeedCardSerializer(many=True))
+    @extend_schema(
+        parameters=[*ITEM_FILTER_PARAMS[:-2], CAMPAIGN_FILTER_PARAM],
+        responses=FeedCardSerializer(many=True),
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
             page_size = int(request.query_params.get("page_size") or DEFAULT_PAGE_SIZE)

@@ -189,7 +189,7 @@ def item_filters(params: Any, *, curated: bool = True) -> ItemFilters:
         )
     choice_filters(params, allowed)
     whole_number_filters(params, ("topic",))
-    text_filters(params, ("q",))
+    text_filters(params, ("q", "campaign"))
     return ItemFilters.from_params(params)
 
 
@@ -206,6 +206,10 @@ ITEM_FILTER_PARAMS = [
     ),
     OpenApiParameter("campaign_ready", bool),
 ]
+#: The feed's and the library's filter by campaign (its slug).
+CAMPAIGN_FILTER_PARAM = OpenApiParameter(
+    "campaign", str, description="A campaign's slug: only that campaign's items."
+)
 
 
 class ContentItemViewSet(OrgScopedViewSet):
@@ -246,7 +250,7 @@ class ContentItemViewSet(OrgScopedViewSet):
     def can_manage(self) -> bool:
         return has_capability(self.membership, Capability.MANAGE_CONTENT)
 
-    @extend_schema(parameters=ITEM_FILTER_PARAMS)
+    @extend_schema(parameters=[*ITEM_FILTER_PARAMS, CAMPAIGN_FILTER_PARAM])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         qs = self.get_queryset()
         page = self.paginate_queryset(qs)

@@ -49,13 +49,25 @@ class ItemFilters:
     status: str = ""
     campaign_ready: bool = False
     company: bool | None = None
+    #: A campaign's slug: only its items.
+    campaign: str = ""
 
     @classmethod
     def from_params(cls, params: Any) -> ItemFilters:
         """The filters of a page's or API list's query; ``ValidationError`` naming each
         parameter that holds a NUL character (see ``query_params_text``)."""
         text = query_params_text(
-            params, ("q", "category", "language", "kind", "status", "campaign_ready", "company")
+            params,
+            (
+                "q",
+                "category",
+                "language",
+                "kind",
+                "status",
+                "campaign_ready",
+                "company",
+                "campaign",
+            ),
         )
         topic = params.get("topic") or None
         try:
@@ -72,6 +84,7 @@ class ItemFilters:
             status=text["status"],
             campaign_ready=text["campaign_ready"].lower() in ("1", "true", "on"),
             company=None if company == "" else company.lower() in ("1", "true", "on"),
+            campaign=text["campaign"].strip()[:80],
         )
 
     def apply(self, qs: QuerySet[ContentItem], *, now: datetime) -> QuerySet[ContentItem]:
@@ -100,5 +113,17 @@ class ItemFilters:
         if self.campaign_ready:
             qs = qs.filter(status=Status.APPROVED).filter(
                 Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+            )
+        if self.campaign:
+            from campaigns.models import CampaignItem
+
+            qs = qs.filter(
+                Exists(
+                    CampaignItem.objects.filter(
+                        item_id=OuterRef("pk"),
+                        organization_id=OuterRef("organization_id"),
+                        campaign__slug=self.campaign,
+                    )
+                )
             )
         return apply_search(qs, self.q)

@@ -53,7 +53,9 @@ def _link_format(name: str, slug: str) -> tuple[str, str]:
     return before, after
 
 
-def _cards(items: list[ContentItem], slug: str) -> list[dict[str, Any]]:
+def _cards(
+    items: list[ContentItem], slug: str, campaigns: dict[int, Any] | None = None
+) -> list[dict[str, Any]]:
     """What each feed card shows, computed here once per card rather than by template tags:
     the two links, the category, the networks, the shortened texts and the two sentences
     with a figure or a name (the same messages the template's ``blocktranslate`` had)."""
@@ -62,6 +64,10 @@ def _cards(items: list[ContentItem], slug: str) -> list[dict[str, Any]]:
     category_labels = {value: str(label) for value, label in Category.choices}
     item_before, item_after = _link_format("content_item", slug)
     compose_before, compose_after = _link_format("share_compose", slug)
+    campaigns = campaigns or {}
+    campaign_before, campaign_after = (
+        _link_format("campaign_detail", slug) if campaigns else ("", "")
+    )
     cards = []
     for item in items:
         caption = next(iter(item.captions.all()), None)
@@ -83,6 +89,12 @@ def _cards(items: list[ContentItem], slug: str) -> list[dict[str, Any]]:
                 "colleagues_text": _colleagues_text(colleagues) if colleagues else "",
                 "suggested_by": _suggested_by_text(suggested_by.user) if suggested_by else "",
                 "shared_by_me": getattr(item, "shared_by_me", False),
+                "campaign": campaigns.get(item.pk),
+                "campaign_url": (
+                    f"{campaign_before}{campaigns[item.pk].pk}{campaign_after}"
+                    if item.pk in campaigns
+                    else ""
+                ),
             }
         )
     return cards
@@ -122,12 +134,25 @@ class FeedView(OrgPageView):
             }
             params["cursor"] = page.next_cursor
             next_url = f"{request.path}?{urlencode(params)}"
-        cards = _cards(page.items, self.organization.slug)
+        from campaigns.selectors.campaigns import campaign_by_slug, live_campaigns_of_items
+
+        # Each card's live campaign (for this member): one query for the page.
+        badges = live_campaigns_of_items(
+            membership=self.membership, item_ids=[i.pk for i in page.items]
+        )
+        cards = _cards(page.items, self.organization.slug, badges)
         if request.headers.get("HX-Request"):  # the next cards only: no filter form
             ctx = self.get_context_data(cards=cards, next_url=next_url)
             return render(request, "content_library/_feed_cards.html", ctx)
         ctx = self.get_context_data(
-            cards=cards, next_url=next_url, **filter_context(self.organization, filters)
+            cards=cards,
+            next_url=next_url,
+            filter_campaign=(
+                campaign_by_slug(membership=self.membership, slug=filters.campaign)
+                if filters.campaign
+                else None
+            ),
+            **filter_context(self.organization, filters),
         )
         return render(request, "content_library/feed.html", ctx, status=200 if valid else 400)
 

@@ -55,6 +55,7 @@ class ComposeView(OrgPageView):
         return items_for_member(membership=self.membership).prefetch_related("captions", "images")
 
     def _context(self, item: ContentItem, form: ComposeForm | None, **extra: Any) -> dict:
+        from campaigns.selectors.campaigns import live_campaign_for_item
         from guidelines.selectors import policy_acknowledgement_required
 
         targets = compose.composer_targets(membership=self.membership, item=item)
@@ -90,6 +91,8 @@ class ComposeView(OrgPageView):
             has_accounts=any(t.account is not None for t in form.targets),
             suggested_time=compose.suggested_share_time(membership=self.membership),
             zone=compose.organization_zone(self.organization),
+            # The live campaign a share made now joins: its hashtags are offered.
+            campaign=live_campaign_for_item(membership=self.membership, item=item),
             **extra,
         )
 
