@@ -155,6 +155,17 @@ EXPLICIT: dict[str, dict[str, int]] = {
     "api_org_detail": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
     "members_list": {Role.EMPLOYEE: 403, Role.MANAGER: 403, Role.HR: 200, Role.ADMIN: 200},
     "audit_log": {Role.EMPLOYEE: 403, Role.MANAGER: 403, Role.HR: 403, Role.ADMIN: 200},
+    "campaigns_list": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
+    "campaign_create": {Role.EMPLOYEE: 403, Role.MANAGER: 200, Role.HR: 403, Role.ADMIN: 200},
+    "campaign_detail": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
+    "campaign_results": {Role.EMPLOYEE: 403, Role.MANAGER: 200, Role.HR: 403, Role.ADMIN: 200},
+    "api_campaigns-list": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
+    "api_campaigns-results": {
+        Role.EMPLOYEE: 403,
+        Role.MANAGER: 200,
+        Role.HR: 403,
+        Role.ADMIN: 200,
+    },
 }
 
 

@@ -209,10 +209,14 @@ def _published() -> Q:
     return Q(state=ShareState.PUBLISHED)
 
 
-def _aggregates(prefix: str = "") -> dict[str, Any]:
+#: Aggregates are named ``f_<figure>``: an aggregate may not share a field's name.
+_PREFIX = "f_"
+
+
+def _aggregates() -> dict[str, Any]:
     """The figures of a group of a campaign's shares, as aggregate expressions."""
     pub = _published()
-    return {
+    figures = {
         "shares": Count("id", filter=pub),
         "clicks": Coalesce(Sum("clicks"), 0),
         "impressions": Sum("impressions", filter=pub),
@@ -223,6 +227,7 @@ def _aggregates(prefix: str = "") -> dict[str, Any]:
         "engagement_unknown": Count("id", filter=pub & ~_engagement_known()),
         "participants": Count("membership_id", filter=pub, distinct=True),
     }
+    return {f"{_PREFIX}{k}": v for k, v in figures.items()}
 
 
 @dataclass
@@ -262,7 +267,7 @@ class Figures:
 
 def _figures(row: dict[str, Any], **extra: Any) -> Figures:
     return Figures(
-        **{k: row[k] for k in _aggregates() if k in row},
+        **{k.removeprefix(_PREFIX): v for k, v in row.items() if k.startswith(_PREFIX)},
         **extra,
     )
 
@@ -333,7 +338,7 @@ def campaign_results_by_department(*, campaign: Campaign) -> list[Figures]:
         campaign_shares(campaign)
         .values("membership__department_id", "membership__department__name")
         .annotate(**_aggregates())
-        .order_by("-shares", "membership__department__name")[:200]
+        .order_by(f"-{_PREFIX}shares", "membership__department__name")[:200]
     )
     return [
         _figures(
@@ -353,7 +358,7 @@ def campaign_results_by_network(*, campaign: Campaign) -> list[Figures]:
         campaign_shares(campaign)
         .values("network")
         .annotate(**_aggregates())
-        .order_by("-shares", "network")
+        .order_by(f"-{_PREFIX}shares", "network")
     )
     return [
         _figures(row, key=row["network"], label=str(labels.get(row["network"], row["network"])))
@@ -381,16 +386,16 @@ def campaign_participants(*, campaign: Campaign, limit: int = 100) -> list[Parti
             "membership__user__email",
             "membership__department__name",
         )
-        .annotate(shares=Count("id"), clicks=Coalesce(Sum("clicks"), 0))
-        .order_by("-shares", "-clicks", "membership_id")[:limit]
+        .annotate(n_shares=Count("id"), n_clicks=Coalesce(Sum("clicks"), 0))
+        .order_by("-n_shares", "-n_clicks", "membership_id")[:limit]
     )
     return [
         Participant(
             membership_id=r["membership_id"],
             name=r["membership__user__name"] or r["membership__user__email"],
             department=r["membership__department__name"] or "",
-            shares=r["shares"],
-            clicks=r["clicks"],
+            shares=r["n_shares"],
+            clicks=r["n_clicks"],
         )
         for r in rows
     ]
@@ -469,8 +474,9 @@ class Trend:
 
 def _days(campaign: Campaign, zone: ZoneInfo, now: datetime) -> list[date]:
     start = timezone.localtime(campaign.starts_at, zone).date()
-    end_moment = min(now, campaign.ends_at)
-    end = timezone.localtime(end_moment, zone).date()
+    # To today even after the end: the posts stay online and keep their clicks and figures,
+    # so the last day's total is the campaign's figure.
+    end = timezone.localtime(now, zone).date()
     if end < start:
         return []
     n = min((end - start).days + 1, MAX_TREND_DAYS)
@@ -479,7 +485,7 @@ def _days(campaign: Campaign, zone: ZoneInfo, now: datetime) -> list[date]:
 
 def campaign_trend(*, campaign: Campaign, now: datetime | None = None) -> Trend:
     """The goal's figure, cumulative, per day in the organization's time zone, from the
-    campaign's start to today (or its end). Shares count on the day they were published,
+    campaign's start to today (after its end too). Shares count on the day they were published,
     clicks on the day they happened, participants on the day of their first share;
     impressions, reach and engagement (latest figures) on the day their share was
     published. One query whatever the number of shares."""

@@ -59,7 +59,8 @@ DEFINITIONS: dict[str, Any] = {
         "reports one): they are left out of the total rather than counted as zero."
     ),
     "trend": gettext_lazy(
-        "The goal's figure added up day by day in the organization's time zone: shares on "
+        "The goal's figure added up day by day in the organization's time zone, from the "
+        "campaign's start to today (posts keep earning after the end): shares on "
         "the day they were published, clicks on the day they happened, participants on the "
         "day of their first share, impressions, reach and engagement on the day their post "
         "was published."
