@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -198,7 +199,8 @@ class CampaignDetailView(OrgPageView):
         }
         ctx = self.get_context_data(
             campaign=campaign,
-            brief=render_markdown(campaign.description, organization=self.organization),
+            # Sanitised by render_markdown (nh3), as policies are.
+            brief=mark_safe(render_markdown(campaign.description, organization=self.organization)),  # noqa: S308
             items=[{"item": i, "compose_url": compose_links[i.pk]} for i in items],
             progress=sel.campaign_progress(campaign=campaign),
             goal_definition=DEFINITIONS[campaign.goal_metric],
