@@ -432,6 +432,30 @@ ACTIONS: dict[str, AuditAction] = {
         gettext_lazy("Feed removed"),
         _simple(gettext_lazy("%(actor)s removed the feed %(url)s"), url=_data("url")),
     ),
+    "campaign.created": AuditAction(
+        gettext_lazy("Campaign created"),
+        _simple(gettext_lazy("%(actor)s created the campaign %(name)s"), name=_data("name")),
+    ),
+    "campaign.updated": AuditAction(
+        gettext_lazy("Campaign changed"),
+        _simple(gettext_lazy("%(actor)s changed the campaign %(name)s"), name=_data("name")),
+    ),
+    "campaign.launched": AuditAction(
+        gettext_lazy("Campaign launched"),
+        _simple(gettext_lazy("%(actor)s launched the campaign %(name)s"), name=_data("name")),
+    ),
+    "campaign.went_live": AuditAction(
+        gettext_lazy("Campaign started"),
+        _simple(gettext_lazy("The campaign %(name)s started"), name=_data("name")),
+    ),
+    "campaign.ended": AuditAction(
+        gettext_lazy("Campaign ended"),
+        _simple(gettext_lazy("%(actor)s ended the campaign %(name)s"), name=_data("name")),
+    ),
+    "campaign.archived": AuditAction(
+        gettext_lazy("Campaign archived"),
+        _simple(gettext_lazy("%(actor)s archived the campaign %(name)s"), name=_data("name")),
+    ),
 }
 
 

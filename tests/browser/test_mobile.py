@@ -25,6 +25,8 @@ from django.core.cache import cache
 
 from advocacy.demo import DemoMembers
 from advocacy.models import Role
+from campaigns.demo import campaigns as campaigns_demo
+from campaigns.models import Campaign
 from content_library import demo as content_demo
 from content_library.models import ContentItem
 from guidelines import demo as guidelines_demo
@@ -49,13 +51,16 @@ ACCOUNT_PAGES = ("/", "/account/", "/account/api-tokens/", "/accounts/email/",
 
 #: Route names whose pages every role must have opened (detail pages, not only lists).
 MUST_SEE = ("org_home", "content_feed", "content_item", "share_compose", "share_detail",
-            "shares_mine", "networks_mine", "guidelines_documents", "guidelines_document")  # fmt: skip
+            "shares_mine", "networks_mine", "guidelines_documents", "guidelines_document",
+            "campaigns_list", "campaign_detail")  # fmt: skip
 
 #: Pages photographed at phone width (route name -> file name).
 SCREENSHOTS = {"org_home": "home", "content_feed": "feed", "content_item": "item",
                "share_compose": "composer", "shares_mine": "my-shares",
                "members_list": "members", "audit_log": "audit-log",
-               "guidelines_document": "policy", "networks_health": "network-health"}  # fmt: skip
+               "guidelines_document": "policy", "networks_health": "network-health",
+               "campaigns_list": "campaigns", "campaign_detail": "campaign",
+               "campaign_results": "campaign-results", "campaign_create": "campaign-form"}  # fmt: skip
 
 #: What sticks out of the window, for the failure message.
 OVERFLOW_JS = """() => {
@@ -102,6 +107,7 @@ def _fill_tenant(world: Any) -> None:
     content_demo.seed(organization=tenant.org, members=members)
     guidelines_demo.seed(organization=tenant.org, members=members)
     social_demo.seed(organization=tenant.org, members=members)
+    campaigns_demo.seed(organization=tenant.org, members=members)
 
 
 def _pages_of(world: Any, role: str) -> list[tuple[str, str]]:
@@ -115,7 +121,11 @@ def _pages_of(world: Any, role: str) -> list[tuple[str, str]]:
         own_share = ShareFactory(membership=membership)
     item = ContentItem.objects.filter(organization=tenant.org, status="approved").exclude(url="")
     policy = PolicyDocument.objects.filter(organization=tenant.org).order_by("pk").first()
+    live_campaign = (
+        Campaign.objects.filter(organization=tenant.org, status="live").order_by("pk").first()
+    )
     overrides = {
+        **({"campaign_id": live_campaign.pk} if live_campaign is not None else {}),
         "share_id": own_share.pk,
         "item_id": item.order_by("pk").first().pk,
         "document_id": policy.pk,
