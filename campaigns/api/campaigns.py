@@ -109,8 +109,8 @@ class FiguresSerializer(serializers.Serializer):
 
 
 class GroupFiguresSerializer(FiguresSerializer):
-    key = serializers.CharField(allow_null=True)
-    label = serializers.CharField()
+    key = serializers.CharField(allow_null=True, help_text="Department id or network.")
+    name = serializers.CharField(source="label")
 
 
 class ProgressSerializer(serializers.Serializer):

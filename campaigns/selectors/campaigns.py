@@ -70,7 +70,7 @@ def audience_match(membership: Membership) -> Q:
     member matches one of its values (departments, locations, roles; dimensions combine
     with AND), the rule content targeting follows."""
     rows = CampaignAudience.objects.filter(campaign_id=OuterRef("pk"))
-    q = Q()
+    q: Any = Q()
     for dim, value, lookup in (
         (
             CampaignAudienceDimension.DEPARTMENT,
@@ -247,25 +247,27 @@ class Figures:
     key: Any = None
 
     def value(self, metric: str) -> int | None:
-        return {
+        values: dict[str, int | None] = {
             GoalMetric.SHARES: self.shares,
             GoalMetric.CLICKS: self.clicks,
             GoalMetric.IMPRESSIONS: self.impressions,
             GoalMetric.MEMBERS_REACHED: self.reach,
             GoalMetric.ENGAGEMENT: self.engagement,
             GoalMetric.PARTICIPANTS: self.participants,
-        }[metric]
+        }
+        return values[metric]
 
     def unknown(self, metric: str) -> int:
         """How many published shares have no figure for ``metric``."""
-        return {
+        unknown: dict[str, int] = {
             GoalMetric.IMPRESSIONS: self.impressions_unknown,
             GoalMetric.MEMBERS_REACHED: self.reach_unknown,
             GoalMetric.ENGAGEMENT: self.engagement_unknown,
-        }.get(metric, 0)
+        }
+        return unknown.get(metric, 0)
 
 
-def _figures(row: dict[str, Any], **extra: Any) -> Figures:
+def _figures(row: Any, **extra: Any) -> Figures:
     return Figures(
         **{k.removeprefix(_PREFIX): v for k, v in row.items() if k.startswith(_PREFIX)},
         **extra,
@@ -401,19 +403,20 @@ def campaign_participants(*, campaign: Campaign, limit: int = 100) -> list[Parti
     ]
 
 
-def campaign_top_posts(*, campaign: Campaign, limit: int = 10) -> list[Share]:
+def campaign_top_posts(*, campaign: Campaign, limit: int = 10) -> list[Any]:
     """The published shares that did most for the goal (shares and participants goals: by
     engagement, then clicks); each with ``goal_value`` (``None``: unknown)."""
     metric = campaign.goal_metric
-    expr: Any = {
+    exprs: dict[str, Any] = {
         GoalMetric.CLICKS: F("clicks"),
         GoalMetric.IMPRESSIONS: F("impressions"),
         GoalMetric.MEMBERS_REACHED: F("reach"),
-    }.get(metric)
+    }
+    expr = exprs.get(metric)
     if expr is None:
         expr = Case(When(_engagement_known(), then=_engagement_expr()), default=None)
     qs = campaign_shares(campaign).filter(_published()).annotate(goal_value=expr)
-    order = [F("goal_value").desc(nulls_last=True), "-clicks", "-id"]
+    order: list[Any] = [F("goal_value").desc(nulls_last=True), "-clicks", "-id"]
     shares = list(
         qs.select_related("membership__user", "item")
         .only(
@@ -520,12 +523,13 @@ def campaign_trend(*, campaign: Campaign, now: datetime | None = None) -> Trend:
             per_day[d] = per_day.get(d, 0) + 1
         rows = None
     else:
-        value: Any = {
+        values: dict[str, Any] = {
             GoalMetric.SHARES: Count("id"),
             GoalMetric.IMPRESSIONS: Sum("impressions"),
             GoalMetric.MEMBERS_REACHED: Sum("reach"),
             GoalMetric.ENGAGEMENT: Sum(_engagement_expr(), filter=_engagement_known()),
-        }[metric]
+        }
+        value = values[metric]
         rows = (
             published.annotate(day=TruncDate("published_at", tzinfo=zone))
             .values("day")

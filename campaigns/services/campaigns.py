@@ -535,13 +535,13 @@ def campaign_launch(
     if not CampaignItem.objects.filter(campaign=campaign).exists():
         raise ValidationError({"items": [_("Add at least one item to share before launching.")]})
     started = campaign.starts_at <= now
-    moved = _transition(
-        campaign,
-        expected=[CampaignStatus.DRAFT],
-        status=CampaignStatus.LIVE if started else CampaignStatus.SCHEDULED,
-        launched_at=now,
-        **({"went_live_at": now} if started else {}),
-    )
+    changes: dict[str, Any] = {
+        "status": CampaignStatus.LIVE if started else CampaignStatus.SCHEDULED,
+        "launched_at": now,
+    }
+    if started:
+        changes["went_live_at"] = now
+    moved = _transition(campaign, expected=[CampaignStatus.DRAFT], **changes)
     if not moved:
         raise ValidationError(_("Only a draft campaign can be launched."))
     _audit(actor, "campaign.launched", campaign, status=campaign.status)

@@ -3,7 +3,7 @@ audience rule."""
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -245,7 +245,7 @@ def test_audience_follows_the_content_targeting_rule(world):
 
 
 def test_times_are_kept_exactly(world):
-    start = timezone.datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
+    start = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
     campaign = create(world, starts_at=start, ends_at=start + timedelta(days=1))
     campaign.refresh_from_db()
     assert campaign.starts_at == start
