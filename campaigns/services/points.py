@@ -36,7 +36,7 @@ Decisions, and why:
   one share earns by clicks, or by engagement, over its life. Both cap the points recorded
   (after a campaign's multiplier). An entry takes only what is left under them; nothing
   left, no entry.
-* **Campaigns.** A share with a campaign earns ``floor(points × multiplier)`` and its entries
+* **Campaigns.** A share with a campaign earns ``floor(points * multiplier)`` and its entries
   carry the campaign.
 * **Rules in force.** The points of a fact are those of the latest ``PointsRule`` of its
   action whose ``effective_from`` is not after the fact (``DEFAULT_POINTS`` when the

@@ -230,7 +230,7 @@ def test_campaign_multiplier_rounds_down_and_carries_the_campaign(
     entries = _entries(member)
     assert [(e.action, e.points, e.campaign_id) for e in entries] == [
         (PointsAction.SHARE_PUBLISHED, 15, campaign.pk),
-        (PointsAction.HUMAN_CLICK, 4, campaign.pk),  # floor(3 × 1 × 1.5)
+        (PointsAction.HUMAN_CLICK, 4, campaign.pk),  # floor(3 * 1 * 1.5)
     ]
 
 
@@ -315,8 +315,9 @@ def test_rules_change_forward_only(world, member, django_capture_on_commit_callb
 
 
 def test_rule_changes_are_checked_and_audited(world):
-    from advocacy.models import AuditLogEntry
     from django.core.exceptions import PermissionDenied, ValidationError
+
+    from advocacy.models import AuditLogEntry
 
     manager = world.a.members[Role.MANAGER]
     with pytest.raises(PermissionDenied):
