@@ -9,6 +9,7 @@ scoring is idempotent by key, so a fact announced twice scores once, and
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.db.models.signals import pre_delete
@@ -57,6 +58,7 @@ def on_share_metrics_stored(
     *,
     shares_by_organization: dict[int, set[int]],
     gone_by_organization: dict[int, set[int]],
+    at: datetime | None = None,
     **kwargs: Any,
 ) -> None:
     for organization_id in {*shares_by_organization, *gone_by_organization}:
@@ -65,7 +67,7 @@ def on_share_metrics_stored(
             continue
         stored = shares_by_organization.get(organization_id) or set()
         if stored:
-            scoring.points_score_engagement(organization=organization, share_ids=stored)
+            scoring.points_score_engagement(organization=organization, share_ids=stored, now=at)
         for share_id in sorted(gone_by_organization.get(organization_id) or ()):
             scoring.points_share_reverse(
                 organization=organization, share_id=share_id, reason="post deleted"

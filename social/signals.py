@@ -18,5 +18,6 @@ share_clicks_counted = Signal()
 
 #: A metrics pull stored snapshots (and copied them onto the shares), or found posts gone.
 #: kwargs: ``shares_by_organization`` (updated share ids), ``gone_by_organization`` (share
-#: ids whose post the network no longer has), both dict[int, set[int]].
+#: ids whose post the network no longer has), both dict[int, set[int]], and ``at`` (the
+#: time of the pull).
 share_metrics_stored = Signal()

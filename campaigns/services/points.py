@@ -63,7 +63,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -541,7 +541,8 @@ def points_score_clicks(
 
 
 def engagement_level(share: Any) -> int:
-    """Reactions + comments + reshares as the network last reported them (unreported: 0)."""
+    """Reactions + comments + reshares as the network last reported them (unreported: 0);
+    of a share, or of one of its metric snapshots."""
     return (share.reactions or 0) + (share.comments or 0) + (share.reshares or 0)
 
 
@@ -770,20 +771,39 @@ def points_backfill(*, organization: Organization, now: datetime | None = None) 
     from advocacy.models import Invitation
     from content_library.models import ContentSuggestion, SuggestionStatus
     from guidelines.models import PolicyAcknowledgement
-    from social.models import Share, ShareState
+    from social.models import ClickEvent, MetricSnapshot, Share, ShareState
 
     added = 0
     shares = Share.objects.filter(organization=organization)
     for share_id in shares.filter(state=ShareState.PUBLISHED).values_list("pk", flat=True):
         added += len(points_score_share_published(organization=organization, share_id=share_id))
-    clicked = list(shares.filter(clicks__gt=0).values_list("pk", flat=True))
-    added += len(points_score_clicks(organization=organization, share_ids=clicked, now=now))
-    engaged = list(
-        shares.filter(state=ShareState.PUBLISHED, metrics_updated_at__isnull=False).values_list(
-            "pk", flat=True
-        )
+    # Clicks: each share's new human clicks, at the time of its latest one.
+    last_clicks = (
+        ClickEvent.objects.filter(organization=organization, is_bot=False, counted=True)
+        .values("share_id")
+        .annotate(last=Max("occurred_at"))
+        .values_list("share_id", "last")
     )
-    added += len(points_score_engagement(organization=organization, share_ids=engaged, now=now))
+    for share_id, last in last_clicks:
+        if share_id is not None:
+            added += len(
+                points_score_clicks(organization=organization, share_ids=[share_id], now=last)
+            )
+    # Engagement: the metric snapshots replayed in order, each scored at its pull's time.
+    snapshots = MetricSnapshot.objects.filter(organization=organization).order_by(
+        "share_id", "fetched_at", "pk"
+    )
+    for snap in snapshots.only("share_id", "fetched_at", "reactions", "comments", "reshares"):
+        added += len(
+            _score_increase(
+                organization=organization,
+                share_ids=[snap.share_id],
+                action=PointsAction.ENGAGEMENT,
+                level_of=lambda _share, snap=snap: engagement_level(snap),
+                eligible=lambda s: s.state == ShareState.PUBLISHED,
+                now=snap.fetched_at,
+            )
+        )
     for pk in ContentSuggestion.objects.filter(
         organization=organization, status=SuggestionStatus.ACCEPTED
     ).values_list("pk", flat=True):

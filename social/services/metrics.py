@@ -272,6 +272,7 @@ def metrics_refresh_shares(share_ids: list[int], *, now: datetime | None = None)
                     sender=Share,
                     shares_by_organization=dict(stored),
                     gone_by_organization=dict(gone),
+                    at=now,
                 ),
                 robust=True,
             )
