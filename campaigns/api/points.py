@@ -212,7 +212,7 @@ class PointsRuleViewSet(OrgScopedViewSet):
     @extend_schema(responses=PointsRuleInForceSerializer(many=True))
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The points in force now, per earning action."""
-        rows = services.points_rules_current(organization=self.organization)
+        rows = sel.points_rules_current(organization=self.organization)
         data = [
             {**row, "effective_from": row["rule"].effective_from if row["rule"] else None}
             for row in rows

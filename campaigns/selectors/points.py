@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from advocacy.models import Membership, Organization
 
-from ..models import PointsAction, PointsBalance, PointsEntry, PointsRule
-from ..services.points import organization_zone, week_start
+from ..models import EARNING_ACTIONS, PointsAction, PointsBalance, PointsEntry, PointsRule
+from ..services.points import PER_UNIT_ACTIONS, RuleBook, organization_zone, week_start
 
 
 @dataclass
@@ -95,3 +95,25 @@ def points_rules_history(*, organization: Organization) -> QuerySet[PointsRule]:
         .select_related("created_by__user")
         .order_by("-effective_from", "-id")
     )
+
+
+def points_rules_current(*, organization: Organization, at: datetime | None = None) -> list[dict]:
+    """Each earning action with the values in force now (``rule`` is None for defaults)."""
+    book = RuleBook(organization.pk)
+    at = at or timezone.now()
+    rows = []
+    for action in EARNING_ACTIONS:
+        values, rule = book.in_force(action, at)
+        rows.append(
+            {
+                "action": action.value,
+                "label": action.label,
+                "points": values.points,
+                "daily_cap": values.daily_cap,
+                "per_share_cap": values.per_share_cap,
+                "per_unit": action in PER_UNIT_ACTIONS,
+                "rule": rule,
+                "is_default": rule is None,
+            }
+        )
+    return rows

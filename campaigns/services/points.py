@@ -155,28 +155,6 @@ class RuleBook:
         return RuleValues(chosen.points, chosen.daily_cap, chosen.per_share_cap), chosen
 
 
-def points_rules_current(*, organization: Organization, at: datetime | None = None) -> list[dict]:
-    """Each earning action with the values in force now (``rule`` is None for defaults)."""
-    book = RuleBook(organization.pk)
-    at = at or timezone.now()
-    rows = []
-    for action in EARNING_ACTIONS:
-        values, rule = book.in_force(action, at)
-        rows.append(
-            {
-                "action": action.value,
-                "label": action.label,
-                "points": values.points,
-                "daily_cap": values.daily_cap,
-                "per_share_cap": values.per_share_cap,
-                "per_unit": action in PER_UNIT_ACTIONS,
-                "rule": rule,
-                "is_default": rule is None,
-            }
-        )
-    return rows
-
-
 def _validate_rule(
     *, action: str, points: Any, daily_cap: Any, per_share_cap: Any
 ) -> tuple[int, int | None, int | None]:

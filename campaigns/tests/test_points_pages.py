@@ -222,3 +222,11 @@ def test_api_rules_read_for_all_write_for_managers(world, api_client):
     assert [r["points"] for r in history["results"]] == [2]
     now_rules = {r["action"]: r for r in api_client.get(_api(world, "rules/")).json()}
     assert now_rules["human_click"]["points"] == 2 and not now_rules["human_click"]["is_default"]
+
+
+def test_a_rule_change_reads_as_a_sentence_in_the_audit_log(world, client):
+    client.force_login(world.a.user(Role.MANAGER))
+    client.post(_url(world, "rules/"), {"action": "human_click", "points": "3"})
+    client.force_login(world.a.admin)
+    html = client.get(f"/o/{world.a.org.slug}/audit-log/").content.decode()
+    assert "set the points for “Click received” to 3 from then on" in html

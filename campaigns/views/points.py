@@ -96,7 +96,7 @@ class PointsMineView(OrgPageView):
             anonymity_form=AnonymityForm(
                 initial={"anonymous_on_boards": summary.anonymous_on_boards}
             ),
-            rules=services.points_rules_current(organization=self.organization),
+            rules=sel.points_rules_current(organization=self.organization),
             **keyset_links(request, page),
         )
         return render(request, self.template_name, context)
@@ -140,7 +140,7 @@ class PointsRulesView(OrgPageView):
         labels = dict(PointsAction.choices)
         context = self.get_context_data(
             form=form,
-            rules=services.points_rules_current(organization=self.organization),
+            rules=sel.points_rules_current(organization=self.organization),
             history=[{"rule": r, "action_label": labels.get(r.action, r.action)} for r in page],
             page=page,
             **keyset_links(self.request, page),
@@ -150,7 +150,7 @@ class PointsRulesView(OrgPageView):
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         action = request.GET.get("action", "")
         initial: dict[str, Any] = {}
-        for row in services.points_rules_current(organization=self.organization):
+        for row in sel.points_rules_current(organization=self.organization):
             if row["action"] == action:
                 initial = {
                     "action": action,
