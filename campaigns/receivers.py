@@ -70,7 +70,7 @@ def on_share_metrics_stored(
             scoring.points_score_engagement(organization=organization, share_ids=stored, now=at)
         for share_id in sorted(gone_by_organization.get(organization_id) or ()):
             scoring.points_share_reverse(
-                organization=organization, share_id=share_id, reason="post deleted"
+                organization=organization, share_id=share_id, reason="post deleted", block=True
             )
 
 

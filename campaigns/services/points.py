@@ -541,10 +541,14 @@ def points_score_engagement(
 
 
 def points_share_reverse(
-    *, organization: Organization, share_id: int, reason: str = ""
+    *, organization: Organization, share_id: int, reason: str = "", block: bool = False
 ) -> list[PointsEntry]:
     """Reverse every earned entry of a cancelled or deleted share (idempotent: each entry is
-    reversed once, by key). Spendable points already spent are not taken below zero."""
+    reversed once, by key). Spendable points already spent are not taken below zero.
+
+    ``block`` (a post gone from the network, whose share stays "published"): when the share
+    earned nothing yet, a zero-point reversal marks it so that it earns nothing later either.
+    """
     from social.models import ShareState
 
     reversals: list[PointsEntry] = []
@@ -577,7 +581,7 @@ def points_share_reverse(
             )
             if reversal is not None:
                 reversals.append(reversal)
-        shares = _shares(organization.pk, [share_id]) if not earned else []
+        shares = _shares(organization.pk, [share_id]) if block and not earned else []
         if shares and shares[0].state != ShareState.CANCELLED:
             # A gone post that earned nothing yet stays "published": a marker so that later
             # clicks or pulls earn nothing either (a cancelled share earns nothing anyway).

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from advocacy.forms.service_errors import form_add_service_errors
 from advocacy.keyset import keyset_links, keyset_page
@@ -23,6 +24,13 @@ from ..selectors import points as sel
 from ..services import points as services
 
 PAGE_SIZE = 50
+
+#: The reasons scoring writes into a reversal's note, as the member reads them.
+NOTE_LABELS = {
+    "share cancelled": gettext_lazy("The share was cancelled."),
+    "share deleted": gettext_lazy("The share was deleted."),
+    "post deleted": gettext_lazy("The post is no longer on the network."),
+}
 
 
 def _object_url(entry: PointsEntry, org_slug: str, *, mine: bool) -> str:
@@ -68,6 +76,7 @@ def _rows(entries: list[PointsEntry], org_slug: str, *, mine: bool) -> list[dict
             "is_reversed": e.pk in reversed_ids,
             "reverses": e.reverses,
             "reverses_label": labels.get(e.reverses.action, "") if e.reverses else "",
+            "note": NOTE_LABELS.get(e.note, e.note),
         }
         for e in entries
     ]
