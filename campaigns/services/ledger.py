@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -217,13 +217,55 @@ def points_entries_append(
         moved: dict[int, int] = defaultdict(int)
         for entry in entries:
             moved[entry.membership_id] += entry.points
-        added = Case(
-            *[When(membership_id=pk, then=Value(n)) for pk, n in moved.items()],
-            default=Value(0),
-            output_field=IntegerField(),
+        update_from_values(
+            PointsBalance,
+            key="membership_id",
+            values=moved,
+            assign="lifetime = {t}.lifetime + {v}, spendable = {t}.spendable + {v}, "
+            "updated_at = %s",
+            assign_params=[now],
+            where="{t}.organization_id = %s",
+            where_params=[organization_id],
         )
-        PointsBalance.objects.filter(
-            organization_id=organization_id, membership_id__in=moved
-        ).update(lifetime=F("lifetime") + added, spendable=F("spendable") + added, updated_at=now)
         transaction.on_commit(lambda: _send_recorded(organization_id, entries))
     return entries
+
+
+def update_from_values(
+    model: type[Model],
+    *,
+    key: str,
+    values: dict[int, int],
+    assign: str,
+    assign_params: Sequence[object] = (),
+    where: str = "",
+    where_params: Sequence[object] = (),
+) -> None:
+    """One ``UPDATE`` giving each row (``key`` = a key of ``values``) its own number.
+
+    ``assign`` is the SET list, with ``{t}`` for the table and ``{v}`` for the row's number;
+    ``where`` narrows the rows further. Django's ``Case(When(...))`` does the same but spends
+    about a millisecond per row compiling it (seconds for a batch of clicks); this is one
+    statement joined to a ``VALUES`` list (PostgreSQL) or a correlated look-up (SQLite).
+    """
+    if not values:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(model._meta.get_field(key).column)
+    pairs = sorted(values.items())
+    params: list[object] = [x for pair in pairs for x in pair]
+    # Identifiers come from the model's metadata and every value is a parameter.
+    if connection.vendor == "postgresql":
+        rows = ", ".join(["(%s::bigint, %s::bigint)"] + ["(%s, %s)"] * (len(pairs) - 1))
+        setting = assign.format(t=table, v="v.n")
+        sql = f"UPDATE {table} SET {setting} FROM (VALUES {rows}) AS v(k, n) WHERE {table}.{column} = v.k"  # noqa: S608
+        sql_params = [*assign_params, *params]
+    else:
+        rows = ", ".join(["(%s, %s)"] * len(pairs))
+        setting = assign.format(t=table, v=f"(SELECT n FROM v WHERE v.k = {table}.{column})")  # noqa: S608
+        sql = f"WITH v(k, n) AS (VALUES {rows}) UPDATE {table} SET {setting} WHERE {table}.{column} IN (SELECT k FROM v)"  # noqa: S608
+        sql_params = [*params, *assign_params]
+    if where:
+        sql += f" AND {where.format(t=table)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sql_params, *where_params])

@@ -82,7 +82,13 @@ from ..models import (
     PointsShareProgress,
     RecognitionSettings,
 )
-from .ledger import PointsDraft, points_balances_lock, points_entries_append, points_entry_append
+from .ledger import (
+    PointsDraft,
+    points_balances_lock,
+    points_entries_append,
+    points_entry_append,
+    update_from_values,
+)
 
 log = logging.getLogger(__name__)
 
@@ -497,7 +503,13 @@ def _score_increase(
                     quantity=increase,
                 )
             )
-        PointsShareProgress.objects.bulk_update(moved, ["scored", "updated_at"], batch_size=1000)
+        update_from_values(
+            PointsShareProgress,
+            key="id",
+            values={row.pk: row.scored for row in moved},
+            assign="scored = {v}, updated_at = %s",
+            assign_params=[now],
+        )
         return _score(organization, facts)
 
 
