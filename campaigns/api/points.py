@@ -123,8 +123,10 @@ class PointsRuleSerializer(serializers.ModelSerializer):
 
 
 class PointsBalanceViewSet(OrgScopedViewSet):
+    """``points/balance/`` and ``points/balance/anonymity/``: the member's own totals."""
+
     model = PointsBalance
-    capabilities = {"list": Capability.VIEW_OWN_STATS, "anonymity": Capability.VIEW_OWN_STATS}
+    capabilities = {"balance": Capability.VIEW_OWN_STATS, "anonymity": Capability.VIEW_OWN_STATS}
     serializer_class = PointsSummarySerializer
     pagination_class = None
 
@@ -132,13 +134,14 @@ class PointsBalanceViewSet(OrgScopedViewSet):
         return queryset.filter(membership=self.membership)
 
     @extend_schema(responses=PointsSummarySerializer)
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    @action(detail=False, methods=["get"], url_path="balance", url_name="balance")
+    def balance(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """My points: lifetime, spendable, this week's and this month's."""
         summary = sel.points_summary(membership=self.membership)
         return Response(PointsSummarySerializer(summary).data)
 
     @extend_schema(request=AnonymitySerializer, responses=PointsSummarySerializer)
-    @action(detail=False, methods=["post"], url_path="anonymity", url_name="anonymity")
+    @action(detail=False, methods=["post"], url_path="balance/anonymity", url_name="anonymity")
     def anonymity(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Appear anonymously ("a colleague in <department>") on leaderboards, or not."""
         body = AnonymitySerializer(data=request.data)
@@ -192,19 +195,13 @@ class PointsEntryViewSet(mixins.ListModelMixin, OrgScopedViewSet):
         return super().list(request, *args, **kwargs)
 
 
-class PointsRuleHistoryPagination(KeysetPagination):
-    ordering = ("-effective_from", "-id")
-
-
 class PointsRuleViewSet(OrgScopedViewSet):
+    """``points/rules/``: the points in force (any member); POST a new version (managers)."""
+
     model = PointsRule
     serializer_class = PointsRuleSerializer
-    pagination_class = PointsRuleHistoryPagination
-    capabilities = {
-        "list": ANY_MEMBER,
-        "create": Capability.MANAGE_CAMPAIGNS,
-        "history": Capability.MANAGE_CAMPAIGNS,
-    }
+    pagination_class = None
+    capabilities = {"list": ANY_MEMBER, "create": Capability.MANAGE_CAMPAIGNS}
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
         return sel.points_rules_history(organization=self.organization)
@@ -227,17 +224,27 @@ class PointsRuleViewSet(OrgScopedViewSet):
         rule = services.points_rule_save(actor=self.membership, **body.validated_data)
         return Response(PointsRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=PointsRuleSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="history", url_name="history")
-    def history(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Every rule version saved, newest first."""
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(PointsRuleSerializer(page, many=True).data)
+
+class PointsRuleHistoryPagination(KeysetPagination):
+    ordering = ("-effective_from", "-id")
+
+
+class PointsRuleHistoryViewSet(mixins.ListModelMixin, OrgScopedViewSet):
+    """``points/rules/history/`` (managers): every rule version saved, newest first."""
+
+    model = PointsRule
+    serializer_class = PointsRuleSerializer
+    pagination_class = PointsRuleHistoryPagination
+    capabilities = {"list": Capability.MANAGE_CAMPAIGNS}
+
+    def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
+        return sel.points_rules_history(organization=self.organization)
 
 
 router = SimpleRouter(trailing_slash=True)
-router.register("points/balance", PointsBalanceViewSet, basename="api_points_balance")
+router.register("points", PointsBalanceViewSet, basename="api_points")
 router.register("points/entries", PointsEntryViewSet, basename="api_points_entries")
+router.register("points/rules/history", PointsRuleHistoryViewSet, basename="api_points_history")
 router.register("points/rules", PointsRuleViewSet, basename="api_points_rules")
 
 urlpatterns = router.urls
