@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -237,9 +238,9 @@ def update_from_values(
     key: str,
     values: dict[int, int],
     assign: str,
-    assign_params: Sequence[object] = (),
+    assign_params: Sequence[Any] = (),
     where: str = "",
-    where_params: Sequence[object] = (),
+    where_params: Sequence[Any] = (),
 ) -> None:
     """One ``UPDATE`` giving each row (``key`` = a key of ``values``) its own number.
 
@@ -251,9 +252,10 @@ def update_from_values(
     if not values:
         return
     table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name(model._meta.get_field(key).column)
+    field = model._meta.get_field(key)
+    column = connection.ops.quote_name(str(getattr(field, "column", key)))
     pairs = sorted(values.items())
-    params: list[object] = [x for pair in pairs for x in pair]
+    params: list[Any] = [x for pair in pairs for x in pair]
     # Identifiers come from the model's metadata and every value is a parameter.
     if connection.vendor == "postgresql":
         rows = ", ".join(["(%s::bigint, %s::bigint)"] + ["(%s, %s)"] * (len(pairs) - 1))

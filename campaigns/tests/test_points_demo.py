@@ -24,10 +24,11 @@ def test_demo_ledger_is_derived_and_idempotent(world):
     member = t.members[Role.EMPLOYEE]
     now = timezone.now()
     for days_ago in (2, 9, 16):
+        published_at = now - timedelta(days=days_ago)
         share = ShareFactory.create(
             membership=member,
             state=ShareState.PUBLISHED,
-            published_at=now - timedelta(days=days_ago),
+            published_at=published_at,
             clicks=3,
             reactions=6,
         )
@@ -39,7 +40,7 @@ def test_demo_ledger_is_derived_and_idempotent(world):
                     event_id=uuid.uuid4(),
                     link=link,
                     share=share,
-                    occurred_at=share.published_at + timedelta(hours=h),
+                    occurred_at=published_at + timedelta(hours=h),
                     counted=True,
                     is_bot=h == 3,
                 )
@@ -50,7 +51,7 @@ def test_demo_ledger_is_derived_and_idempotent(world):
             MetricSnapshot.objects.create(
                 organization=t.org,
                 share=share,
-                fetched_at=share.published_at + timedelta(days=k + 1),
+                fetched_at=published_at + timedelta(days=k + 1),
                 reactions=reactions,
             )
     members = DemoMembers(memberships=list(t.members.values()))

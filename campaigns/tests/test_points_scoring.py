@@ -489,7 +489,7 @@ def test_two_workers_scoring_the_same_clicks_record_them_once(postgres_only):
     for t in threads:
         t.join()
     assert not errors
-    by_action = {}
+    by_action: dict[str, list[int]] = {}
     for e in PointsEntry.objects.filter(membership=member):
         by_action.setdefault(e.action, []).append(e.points)
     assert sorted(by_action[PointsAction.HUMAN_CLICK]) == [12, 12, 12]
