@@ -75,3 +75,29 @@ def test_demo_ledger_is_derived_and_idempotent(world):
     engagement = PointsEntry.objects.filter(action=PointsAction.ENGAGEMENT, membership=member)
     assert sorted(e.quantity for e in engagement) == [2, 2, 2, 4, 4, 4]
     assert PointsRule.objects.filter(organization=t.org).count() == 1
+
+
+def test_backfill_command_and_streak_task(world):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from campaigns.tasks.points import points_weekly_streaks_org
+
+    member = world.a.members[Role.EMPLOYEE]
+    now = timezone.now()
+    for weeks_ago in (1, 2):
+        ShareFactory.create(
+            membership=member,
+            state=ShareState.PUBLISHED,
+            published_at=now - timedelta(weeks=weeks_ago),
+        )
+    out = StringIO()
+    call_command("points_backfill", world.a.org.slug, stdout=out)
+    assert "entries added" in out.getvalue()
+    assert PointsEntry.objects.filter(membership=member).exists()
+    with pytest.raises(CommandError):
+        call_command("points_backfill", "no-such-org")
+    # The weekly task is idempotent: the backfill already scored last week's streak.
+    assert points_weekly_streaks_org(world.a.org.pk) == 0
+    assert points_weekly_streaks_org(987654) == 0
