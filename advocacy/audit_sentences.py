@@ -257,6 +257,22 @@ def _settings_changed(entry: AuditLogEntry, actor: Any, names: Names) -> SafeStr
     return _fmt(_("%(actor)s stopped requiring a new approval after edits"), actor=actor)
 
 
+def _points_rule_changed(entry: AuditLogEntry, actor: Any, names: Names) -> SafeString:
+    action = str(entry.data.get("action") or "")
+    try:  # the labels of campaigns' actions, without importing the app built on the core
+        field = apps.get_model("campaigns", "PointsRule")._meta.get_field("action")
+        label = str(dict(field.choices or ()).get(action, action))
+    except LookupError:
+        label = action
+    points = entry.data.get("points") or [None, None]
+    return _fmt(
+        _("%(actor)s set the points for “%(action)s” to %(points)s from then on"),
+        actor=actor,
+        action=label,
+        points=points[-1] if isinstance(points, list) and points else points,
+    )
+
+
 @dataclass(frozen=True)
 class AuditAction:
     label: Promise  # short, for the filter's list
@@ -421,6 +437,7 @@ ACTIONS: dict[str, AuditAction] = {
         gettext_lazy("Suggestion declined"),
         _simple(gettext_lazy("%(actor)s declined a suggestion")),
     ),
+    "points_rule.changed": AuditAction(gettext_lazy("Points rule changed"), _points_rule_changed),
     "feed_source.created": AuditAction(
         gettext_lazy("Feed added"),
         _simple(gettext_lazy("%(actor)s added the feed %(url)s"), url=_data("url")),

@@ -73,6 +73,7 @@ CROSS_TENANT_SWEEPS: tuple[str, ...] = (
     "social.services.clicks.dangerously_click_events_stored",
     "social.services.clicks.dangerously_uncounted_clicks",
     "campaigns.services.campaigns.dangerously_campaigns_due",
+    "campaigns.tasks.points.dangerously_organizations_for_streaks",
 )
 
 #: Cache keys without an organization, and why that is safe.

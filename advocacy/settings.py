@@ -233,6 +233,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "social.tasks.accounts_refresh_expiring",
         "schedule": 3600.0,
     },
+    "campaigns-points-weekly-streaks": {
+        "task": "campaigns.tasks.points_weekly_streaks",
+        "schedule": 3600.0,
+    },
     "social-accounts-warn-expiring": {
         "task": "social.tasks.accounts_warn_expiring",
         "schedule": 6 * 3600.0,

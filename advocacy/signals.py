@@ -15,3 +15,9 @@ from django.dispatch import Signal
 #: left deactivated with their work still going out. ``social`` cancels the member's scheduled
 #: and queued shares (``social.services.member_shares``).
 member_deactivated = Signal()
+
+#: Sent on commit (``robust``) by ``advocacy.services.invitation_acceptance.invitation_accept``
+#: when someone joined through an invitation (a new or reactivated membership), with
+#: ``organization_id``, ``invitation_id``, ``membership_id`` (the newcomer's) and ``created``
+#: (False for a reactivation). ``campaigns`` credits the inviter with points.
+invitation_accepted = Signal()

@@ -248,6 +248,9 @@ class PointsEntry(TenantModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
     )
     dedupe_key = models.CharField(max_length=120)
+    # How many of the fact this entry is for: clicks or reactions/comments/reshares scored
+    # (the increase since the share was last scored); 1 for one-off facts, 0 for movements.
+    quantity = models.PositiveIntegerField(default=0)
     note = models.CharField(max_length=300, blank=True)
     occurred_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
@@ -276,6 +279,26 @@ class PointsEntry(TenantModel):
                 name="pointsentry_share_action",
                 condition=models.Q(share__isnull=False),
             ),
+        ]
+
+
+class PointsShareProgress(TenantModel):
+    """How much of a share's clicks or engagement scoring has already looked at.
+
+    Clicks and engagement are scored on the increase only: the next scoring takes what the
+    share has beyond ``scored`` and moves ``scored`` up, whether the caps left points for it
+    or not (what a cap took is gone, not deferred). It only grows, so a network reporting less
+    later never scores negative. Written under the member's balance lock.
+    """
+
+    share = models.ForeignKey("social.Share", on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=24, choices=PointsAction.choices)
+    scored = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["share", "action"], name="pointsprogress_share"),
         ]
 
 
@@ -470,6 +493,7 @@ __all__ = [
     "PointsBalance",
     "PointsEntry",
     "PointsRule",
+    "PointsShareProgress",
     "Raffle",
     "RaffleEntry",
     "RaffleStatus",

@@ -4,6 +4,8 @@ these services take the ``User``; the token was the proof."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ..models import Invitation, Membership, User
+from ..signals import invitation_accepted
 from .audit import audit_log_record
 from .invitations import invitation_status
 
@@ -84,6 +87,17 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
             action=action,
             target=membership,
             data={"email": user.email, "role": membership.role, "via": "invitation"},
+        )
+        transaction.on_commit(
+            partial(
+                invitation_accepted.send,
+                sender=Invitation,
+                organization_id=organization.pk,
+                invitation_id=invitation.pk,
+                membership_id=membership.pk,
+                created=action == "membership.created",
+            ),
+            robust=True,
         )
     return membership
 

@@ -2,3 +2,4 @@
 service that does the work. Names are explicit: ``campaigns.tasks.<name>``."""
 
 from .campaigns import *  # noqa: F403
+from .points import *  # noqa: F403

@@ -1,7 +1,14 @@
-"""Pages of points (filled in by its feature)."""
+"""Pages of points, under ``/o/<org_slug>/points/``."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from ..views import points as views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.PointsMineView.as_view(), name="points_mine"),
+    path("anonymity/", views.PointsAnonymityView.as_view(), name="points_anonymity"),
+    path("rules/", views.PointsRulesView.as_view(), name="points_rules"),
+    path("ledger/", views.PointsLedgerView.as_view(), name="points_ledger"),
+]

@@ -4,6 +4,7 @@ accepted suggestions become library items credited to their author."""
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from ..models import (
     SuggestionKind,
     SuggestionStatus,
 )
+from ..signals import suggestion_accepted
 from ..validators import inspect_image
 from .base import audit_record, require
 from .item_parts import CaptionInput
@@ -141,6 +143,15 @@ def suggestion_accept(
     suggestion.item = item
     suggestion.save(update_fields=["status", "reviewed_by", "reviewed_at", "item"])
     audit_record(actor, "content_suggestion.accepted", suggestion, {"item": item.pk})
+    transaction.on_commit(
+        partial(
+            suggestion_accepted.send,
+            sender=ContentSuggestion,
+            organization_id=suggestion.organization_id,
+            suggestion_id=suggestion.pk,
+        ),
+        robust=True,
+    )
     if approve:
         item = content_item_approve(actor=actor, item=item)
     return item

@@ -4,6 +4,8 @@ administrative changes write the audit log."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -16,6 +18,7 @@ from advocacy.services import audit_log_record
 
 from ..markdown import render_markdown
 from ..models import DocumentKind, PolicyAcknowledgement, PolicyDocument, PolicyVersion
+from ..signals import policy_acknowledged
 from .access import require_capability
 
 
@@ -213,11 +216,22 @@ def policy_acknowledge(*, actor: Membership, version: PolicyVersion) -> PolicyAc
         )
     try:
         with transaction.atomic():
-            ack, _created = PolicyAcknowledgement.objects.get_or_create(
+            ack, created = PolicyAcknowledgement.objects.get_or_create(
                 organization_id=membership.organization_id,
                 membership=membership,
                 version=version,
             )
     except IntegrityError:
         ack = PolicyAcknowledgement.objects.get(membership=membership, version=version)
+        created = False
+    if created:
+        transaction.on_commit(
+            partial(
+                policy_acknowledged.send,
+                sender=PolicyAcknowledgement,
+                organization_id=ack.organization_id,
+                acknowledgement_id=ack.pk,
+            ),
+            robust=True,
+        )
     return ack

@@ -28,9 +28,10 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,6 +50,7 @@ from advocacy.dangerous import dangerously
 from ..bots import detect_bot
 from ..models import ClickEvent, Share, TrackedLink
 from ..selectors.links import LinkTarget
+from ..signals import share_clicks_counted
 
 log = logging.getLogger(__name__)
 
@@ -340,7 +342,26 @@ def clicks_count_batch(*, limit: int = 2000) -> int:
         if by_share:
             Share.objects.filter(pk__in=by_share).update(clicks=F("clicks") + _added(by_share))
         ClickEvent.objects.filter(pk__in=[r[0] for r in rows]).update(counted=True)
+        if by_share:
+            transaction.on_commit(
+                partial(
+                    share_clicks_counted.send,
+                    sender=Share,
+                    shares_by_organization=_organizations_of(by_share),
+                ),
+                robust=True,
+            )
     return len(rows)
+
+
+def _organizations_of(share_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Organization id -> the share ids among ``share_ids`` (each share's own organization)."""
+    grouped: dict[int, set[int]] = defaultdict(set)
+    for pk, org_id in Share.objects.filter(pk__in=set(share_ids)).values_list(
+        "pk", "organization_id"
+    ):
+        grouped[org_id].add(pk)
+    return dict(grouped)
 
 
 def _drain_redis(

@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import cast
 
 from django.db import transaction
@@ -36,6 +37,7 @@ from advocacy.dangerous import dangerously
 from ..connectors.base import ConnectorError, RateLimited, ReauthRequired
 from ..connectors.registry import connector_for
 from ..models import AccountStatus, MetricSnapshot, NetworkAccount, Share, ShareMethod, ShareState
+from ..signals import share_metrics_stored
 from . import quotas
 from .posts import account_ref
 
@@ -197,6 +199,7 @@ def metrics_refresh_shares(share_ids: list[int], *, now: datetime | None = None)
 
     snapshots: list[MetricSnapshot] = []
     updated: list[Share] = []
+    gone_ids: set[int] = set()
     for group in by_account.values():
         # Shares without a usable account were postponed above: each group has its account.
         account = cast(NetworkAccount, group[0].account)
@@ -230,6 +233,7 @@ def metrics_refresh_shares(share_ids: list[int], *, now: datetime | None = None)
             if metrics is None:  # the post is gone from the network: nothing more to pull
                 share.next_metrics_at = None
                 updated.append(share)
+                gone_ids.add(share.pk)
                 result.gone += 1
                 continue
             values = {name: getattr(metrics, name) for name in METRIC_FIELDS}
@@ -254,6 +258,23 @@ def metrics_refresh_shares(share_ids: list[int], *, now: datetime | None = None)
                 updated,
                 [*METRIC_FIELDS, "metrics_updated_at", "next_metrics_at", "updated_at"],
                 batch_size=500,
+            )
+            stored: dict[int, set[int]] = defaultdict(set)
+            gone: dict[int, set[int]] = defaultdict(set)
+            for share in updated:
+                if share.pk in gone_ids:
+                    gone[share.organization_id].add(share.pk)
+                else:
+                    stored[share.organization_id].add(share.pk)
+            transaction.on_commit(
+                partial(
+                    share_metrics_stored.send,
+                    sender=Share,
+                    shares_by_organization=dict(stored),
+                    gone_by_organization=dict(gone),
+                    at=now,
+                ),
+                robust=True,
             )
     result.snapshots = len(snapshots)
     return result

@@ -8,11 +8,17 @@ it, and every move leaves a ``ShareEvent`` (the history the member sees).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Share, ShareEvent
+from ..models import Share, ShareEvent, ShareState
+from ..signals import share_state_changed
+
+#: States whose arrival other apps hear of (``social.signals.share_state_changed``).
+ANNOUNCED_STATES = frozenset({ShareState.PUBLISHED, ShareState.CANCELLED})
 
 
 class InvalidTransition(ValidationError):
@@ -71,4 +77,15 @@ def share_transition(
     else:
         share.save(update_fields={"state", "updated_at", *fields, *changed})
     share_event_record(share, from_state=before, to_state=to, detail=detail)
+    if to in ANNOUNCED_STATES:
+        transaction.on_commit(
+            partial(
+                share_state_changed.send,
+                sender=Share,
+                organization_id=share.organization_id,
+                share_id=share.pk,
+                state=to,
+            ),
+            robust=True,
+        )
     return share

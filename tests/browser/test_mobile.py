@@ -25,7 +25,7 @@ from django.core.cache import cache
 
 from advocacy.demo import DemoMembers
 from advocacy.models import Role
-from campaigns.demo import campaigns as campaigns_demo
+from campaigns import demo as campaigns_demo
 from campaigns.models import Campaign
 from content_library import demo as content_demo
 from content_library.models import ContentItem
@@ -50,17 +50,27 @@ ACCOUNT_PAGES = ("/", "/account/", "/account/api-tokens/", "/accounts/email/",
                  "/accounts/password/change/")  # fmt: skip
 
 #: Route names whose pages every role must have opened (detail pages, not only lists).
-MUST_SEE = ("org_home", "content_feed", "content_item", "share_compose", "share_detail",
-            "shares_mine", "networks_mine", "guidelines_documents", "guidelines_document",
-            "campaigns_list", "campaign_detail")  # fmt: skip
+# fmt: off
+MUST_SEE = (
+    "org_home", "content_feed", "content_item", "share_compose", "share_detail",
+    "shares_mine", "networks_mine", "guidelines_documents", "guidelines_document",
+    "campaigns_list", "campaign_detail",
+    "points_mine",
+)
+# fmt: on
 
 #: Pages photographed at phone width (route name -> file name).
-SCREENSHOTS = {"org_home": "home", "content_feed": "feed", "content_item": "item",
-               "share_compose": "composer", "shares_mine": "my-shares",
-               "members_list": "members", "audit_log": "audit-log",
-               "guidelines_document": "policy", "networks_health": "network-health",
-               "campaigns_list": "campaigns", "campaign_detail": "campaign",
-               "campaign_results": "campaign-results", "campaign_create": "campaign-form"}  # fmt: skip
+# fmt: off
+SCREENSHOTS = {
+    "org_home": "home", "content_feed": "feed", "content_item": "item",
+    "share_compose": "composer", "shares_mine": "my-shares",
+    "members_list": "members", "audit_log": "audit-log",
+    "guidelines_document": "policy", "networks_health": "network-health",
+    "campaigns_list": "campaigns", "campaign_detail": "campaign",
+    "campaign_results": "campaign-results", "campaign_create": "campaign-form",
+    "points_mine": "my-points", "points_ledger": "points-ledger",
+}
+# fmt: on
 
 #: What sticks out of the window, for the failure message.
 OVERFLOW_JS = """() => {
@@ -107,6 +117,7 @@ def _fill_tenant(world: Any) -> None:
     content_demo.seed(organization=tenant.org, members=members)
     guidelines_demo.seed(organization=tenant.org, members=members)
     social_demo.seed(organization=tenant.org, members=members)
+    # Every campaigns feature's demo (campaigns/demo/__init__.py runs them in order).
     campaigns_demo.seed(organization=tenant.org, members=members)
 
 
