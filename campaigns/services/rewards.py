@@ -265,6 +265,13 @@ def reward_redeem(*, actor: Membership, reward: Reward, request_key: str = "") -
     Raises ``ValidationError`` (``reward``: inactive or out of stock; ``points``: not
     enough spendable points; ``request_key``: used for another reward).
     """
+    return reward_redeem_or_replay(actor=actor, reward=reward, request_key=request_key)[0]
+
+
+def reward_redeem_or_replay(
+    *, actor: Membership, reward: Reward, request_key: str = ""
+) -> tuple[Redemption, bool]:
+    """``reward_redeem``, and whether it made a new redemption (``False``: a replay)."""
     capability_require(actor, Capability.VIEW_FEED, organization=reward.organization_id)
     request_key = (request_key or "").strip()[:64]
     now = timezone.now()
@@ -283,7 +290,7 @@ def reward_redeem(*, actor: Membership, reward: Reward, request_key: str = "") -
                         raise ValidationError(
                             {"request_key": [_("This request key was used for another reward.")]}
                         )
-                    return earlier
+                    return earlier, False
             taken = (
                 Reward.objects.filter(
                     organization_id=reward.organization_id, pk=reward.pk, is_active=True
@@ -329,14 +336,14 @@ def reward_redeem(*, actor: Membership, reward: Reward, request_key: str = "") -
             .first()
         )
         if request_key and earlier is not None and earlier.reward_id == reward.pk:
-            return earlier
+            return earlier, False
         raise
     except ValidationError as exc:
         if getattr(exc, "code", None) == "insufficient_points":
             raise ValidationError({"points": exc.messages}, code="insufficient_points") from exc
         raise
     redemption.reward = reward
-    return redemption
+    return redemption, True
 
 
 def _name(membership: Membership) -> str:

@@ -1,0 +1,25 @@
+"""Isolation-walker registry of the campaigns app's routes (see advocacy/tests/isolation.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def _reward(t: Any) -> int:
+    from .factories import RewardFactory
+
+    return RewardFactory.create(organization=t.org, cost=10, stock=5).pk
+
+
+def _redemption(t: Any) -> int:
+    from .factories import RedemptionFactory, RewardFactory
+
+    reward = RewardFactory.create(organization=t.org, cost=10, stock=5)
+    return RedemptionFactory.create(reward=reward, membership=t.members["employee"]).pk
+
+
+KWARG_FACTORIES: dict[str, Callable[[Any], Any]] = {
+    "reward_id": _reward,
+    "redemption_id": _redemption,
+}
