@@ -194,14 +194,14 @@ def test_catalogue_and_mine_query_counts_are_constant(world, client, django_asse
     employee = a.members["employee"]
     give(employee, 1000)
     client.force_login(a.employee)
-    for n in range(2):
+    for _ in range(2):
         reward_redeem(actor=employee, reward=RewardFactory.create(organization=a.org, cost=1))
     client.get(url(a.org))
     with django_assert_max_num_queries(12) as catalogue:
         client.get(url(a.org))
     with django_assert_max_num_queries(12) as mine:
         client.get(url(a.org, "mine/"))
-    for n in range(20):
+    for _ in range(20):
         reward_redeem(actor=employee, reward=RewardFactory.create(organization=a.org, cost=1))
     with django_assert_max_num_queries(len(catalogue.captured_queries)):
         client.get(url(a.org))
