@@ -56,8 +56,10 @@ def test_catalogue_shows_points_and_disables_what_i_cannot_afford(world, client)
     assert "Sticker" in page and "Headphones" in page and "Hoodie" in page
     assert "Old mug" not in page and "Other org" not in page
 
-    def card(reward):
-        return re.search(rf'data-reward="{reward.pk}">(.*?)</li>', page, re.S).group(1)
+    def card(reward) -> str:
+        found = re.search(rf'data-reward="{reward.pk}">(.*?)</li>', page, re.S)
+        assert found is not None
+        return found.group(1)
 
     assert "disabled" not in card(cheap)
     assert "disabled" in card(dear) and "You need 250 more points." in card(dear)
@@ -237,8 +239,8 @@ def test_a_manager_adds_and_edits_a_reward_with_an_image(world, client, settings
         edit, {"name": "Team lunch", "cost": "450", "stock": "3", "image_alt_text": "A lunch table"}
     )
     assert response.status_code == 302
-    reward.refresh_from_db()
-    assert (reward.cost, reward.stock, reward.is_active) == (450, 3, False)
+    edited = Reward.objects.get(pk=reward.pk)
+    assert (edited.cost, edited.stock, edited.is_active) == (450, 3, False)
     actions = set(AuditLogEntry.objects.values_list("action", flat=True))
     assert {"reward.created", "reward.edited", "reward.deactivated"} <= actions
 
