@@ -164,13 +164,13 @@ _LT = [
 _NOTES = {
     "en": {
         "bonus": "Welcome bonus",
-        "approved": "Enjoy! We will be in touch about the size.",
+        "approved": "Enjoy! We will be in touch about when and where.",
         "fulfilled": "Handed over at the Vilnius reception.",
         "rejected": "The CEO is travelling this quarter; please ask again in autumn.",
     },
     "lt": {
         "bonus": "Sveikinimo premija",
-        "approved": "Sveikiname! Susisieksime dėl dydžio.",
+        "approved": "Sveikiname! Susisieksime dėl laiko ir vietos.",
         "fulfilled": "Įteikta Vilniaus registratūroje.",
         "rejected": "Direktorius šį ketvirtį keliauja; paprašykite dar kartą rudenį.",
     },

@@ -42,6 +42,9 @@ class RewardForm(forms.Form):
         label=_("Image description for screen readers"), required=False, max_length=300
     )
     remove_image = forms.BooleanField(label=_("Remove the image"), required=False)
+    # The stock when the form was shown: a stock the manager left alone is not written back,
+    # so units members took meanwhile are not handed out again.
+    stock_seen = forms.CharField(required=False, widget=forms.HiddenInput)
     is_active = forms.BooleanField(
         label=_("Offered in the catalogue"),
         required=False,
@@ -61,6 +64,7 @@ class RewardForm(forms.Form):
             "description": reward.description,
             "cost": reward.cost,
             "stock": reward.stock,
+            "stock_seen": "" if reward.stock is None else str(reward.stock),
             "image_alt_text": reward.image_alt_text,
             "is_active": reward.is_active,
         }
@@ -83,7 +87,16 @@ class RewardForm(forms.Form):
         }
         if d.get("image"):
             out["image"] = d["image"]
+        if self.stock_untouched():
+            del out["stock"]
         return out
+
+    def stock_untouched(self) -> bool:
+        """On the edit form: the manager left the stock as it was shown."""
+        if "stock_seen" not in self.data:
+            return False
+        stock = self.cleaned_data.get("stock")
+        return (self.data.get("stock_seen") or "") == ("" if stock is None else str(stock))
 
 
 class RedeemForm(forms.Form):

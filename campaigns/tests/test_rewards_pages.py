@@ -264,3 +264,21 @@ def test_the_reward_form_refuses_bad_input_with_400(world, client, settings, tmp
     foreign = RewardFactory.create(organization=world.b.org)
     client.force_login(a.user("manager"))
     assert client.get(url(a.org, f"{foreign.pk}/edit/")).status_code == 404
+
+
+def test_saving_the_form_keeps_units_taken_while_it_was_open(world, client):
+    a = world.a
+    employee = a.members["employee"]
+    give(employee, 100)
+    reward = RewardFactory.create(organization=a.org, name="Mug", cost=10, stock=5)
+    client.force_login(a.user("manager"))
+    edit = url(a.org, f"{reward.pk}/edit/")
+    assert 'name="stock_seen" value="5"' in client.get(edit).content.decode()
+    reward_redeem(actor=employee, reward=reward)  # meanwhile: 4 left
+    form = {"name": "Blue mug", "cost": "10", "stock": "5", "stock_seen": "5", "is_active": "on"}
+    assert client.post(edit, form).status_code == 302
+    saved = Reward.objects.get(pk=reward.pk)
+    assert (saved.name, saved.stock) == ("Blue mug", 4)
+    # A stock the manager changed is what they typed.
+    assert client.post(edit, {**form, "stock": "20", "stock_seen": "4"}).status_code == 302
+    assert Reward.objects.get(pk=reward.pk).stock == 20

@@ -25,6 +25,7 @@ from django.core.cache import cache
 
 from advocacy.demo import DemoMembers
 from advocacy.models import Role
+from campaigns import demo as campaigns_demo
 from content_library import demo as content_demo
 from content_library.models import ContentItem
 from guidelines import demo as guidelines_demo
@@ -49,13 +50,15 @@ ACCOUNT_PAGES = ("/", "/account/", "/account/api-tokens/", "/accounts/email/",
 
 #: Route names whose pages every role must have opened (detail pages, not only lists).
 MUST_SEE = ("org_home", "content_feed", "content_item", "share_compose", "share_detail",
-            "shares_mine", "networks_mine", "guidelines_documents", "guidelines_document")  # fmt: skip
+            "shares_mine", "networks_mine", "guidelines_documents", "guidelines_document",
+            "rewards_catalogue", "rewards_mine")  # fmt: skip
 
 #: Pages photographed at phone width (route name -> file name).
 SCREENSHOTS = {"org_home": "home", "content_feed": "feed", "content_item": "item",
                "share_compose": "composer", "shares_mine": "my-shares",
                "members_list": "members", "audit_log": "audit-log",
-               "guidelines_document": "policy", "networks_health": "network-health"}  # fmt: skip
+               "guidelines_document": "policy", "networks_health": "network-health",
+               "rewards_catalogue": "rewards", "rewards_redemptions": "reward-requests"}  # fmt: skip
 
 #: What sticks out of the window, for the failure message.
 OVERFLOW_JS = """() => {
@@ -102,6 +105,7 @@ def _fill_tenant(world: Any) -> None:
     content_demo.seed(organization=tenant.org, members=members)
     guidelines_demo.seed(organization=tenant.org, members=members)
     social_demo.seed(organization=tenant.org, members=members)
+    campaigns_demo.seed(organization=tenant.org, members=members)
 
 
 def _pages_of(world: Any, role: str) -> list[tuple[str, str]]:
