@@ -143,11 +143,11 @@ class RedeemSerializer(serializers.Serializer):
     )
 
 
-class NoteSerializer(serializers.Serializer):
+class RedemptionNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX)
 
 
-class ReasonSerializer(serializers.Serializer):
+class RejectionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=NOTE_MAX, help_text="What the member reads.")
 
 
@@ -288,11 +288,11 @@ class RedemptionViewSet(OrgScopedViewSet):
         )
         return self._fresh(redemption, status.HTTP_201_CREATED if new else status.HTTP_200_OK)
 
-    @extend_schema(request=NoteSerializer, responses=RedemptionSerializer)
+    @extend_schema(request=RedemptionNoteSerializer, responses=RedemptionSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         redemption = self.get_object()
-        ser = NoteSerializer(data=request.data)
+        ser = RedemptionNoteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         return self._fresh(
             redemption_approve(
@@ -302,12 +302,12 @@ class RedemptionViewSet(OrgScopedViewSet):
             )
         )
 
-    @extend_schema(request=ReasonSerializer, responses=RedemptionSerializer)
+    @extend_schema(request=RejectionSerializer, responses=RedemptionSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Rejected with a reason; the points and the unit of stock go back."""
         redemption = self.get_object()
-        ser = ReasonSerializer(data=request.data)
+        ser = RejectionSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         return self._fresh(
             redemption_reject(
@@ -317,11 +317,11 @@ class RedemptionViewSet(OrgScopedViewSet):
             )
         )
 
-    @extend_schema(request=NoteSerializer, responses=RedemptionSerializer)
+    @extend_schema(request=RedemptionNoteSerializer, responses=RedemptionSerializer)
     @action(detail=True, methods=["post"])
     def fulfil(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         redemption = self.get_object()
-        ser = NoteSerializer(data=request.data)
+        ser = RedemptionNoteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         return self._fresh(
             redemption_fulfil(

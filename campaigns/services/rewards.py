@@ -408,8 +408,11 @@ def _decision_audit(actor: Membership, redemption: Redemption, transition: Trans
 
 
 def redemption_approve(*, actor: Membership, redemption: Redemption, note: str = "") -> Redemption:
-    """Requested → approved: the points stay spent, the reward is to be handed over."""
+    """Requested → approved: the points stay spent, the reward is to be handed over.
+    Nobody approves their own request."""
     capability_require(actor, Capability.MANAGE_REWARDS, organization=redemption.organization_id)
+    if redemption.membership_id == actor.pk:
+        raise ValidationError(_("Another manager decides your own requests."), code="own_request")
     with transaction.atomic():
         done = _move(
             actor=actor,

@@ -340,3 +340,34 @@ def test_two_managers_deciding_at_once_make_one_decision(postgres_only):
     assert results == ["ok", "refused"]
     assert Redemption.objects.get(pk=second.pk).status == "approved"
     assert stock(reward) == 0 and balance(member) == (30, 20)
+
+
+def test_nobody_approves_their_own_request(a):
+    manager = a.members["manager"]
+    give(manager, 100)
+    reward = RewardFactory.create(organization=a.org, cost=10, stock=1)
+    own = reward_redeem(actor=manager, reward=reward)
+    with pytest.raises(ValidationError):
+        redemption_approve(actor=manager, redemption=own)
+    assert redemption_approve(actor=a.members["admin"], redemption=own).status == "approved"
+
+
+def test_reward_audit_entries_read_as_sentences(a):
+    import html
+
+    from advocacy.audit_sentences import describe_entries
+
+    employee, manager = a.members["employee"], a.members["manager"]
+    give(employee, 100)
+    reward = reward_create(actor=manager, name="Team lunch", cost=40)
+    redemption = reward_redeem(actor=employee, reward=reward)
+    redemption_reject(actor=manager, redemption=redemption, reason="No budget")
+    entries = list(AuditLogEntry.objects.order_by("id"))
+    described = describe_entries(entries, organization=a.org)
+    sentences = [html.unescape(str(d.sentence)) for d in described]
+    who, member = f"{manager.user.name} (manager)", employee.user.name
+    assert sentences == [
+        f"{who} added the reward Team lunch",
+        f"{member} (employee) asked for Team lunch",
+        f"{who} rejected {member}'s request for Team lunch",
+    ]
