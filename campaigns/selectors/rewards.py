@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from advocacy.models import Membership, Organization
 
@@ -43,8 +44,6 @@ class CatalogueCard:
 
 
 def catalogue_cards(*, rewards: list[Reward], spendable: int) -> list[CatalogueCard]:
-    from django.utils.translation import gettext as _
-
     cards = []
     for reward in rewards:
         if not reward.is_active:
