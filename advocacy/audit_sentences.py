@@ -473,6 +473,61 @@ ACTIONS: dict[str, AuditAction] = {
         gettext_lazy("Campaign archived"),
         _simple(gettext_lazy("%(actor)s archived the campaign %(name)s"), name=_data("name")),
     ),
+    # Rewards (campaigns/services/rewards.py)
+    "reward.created": AuditAction(
+        gettext_lazy("Reward added"),
+        _simple(gettext_lazy("%(actor)s added the reward %(name)s"), name=_data("name")),
+    ),
+    "reward.edited": AuditAction(
+        gettext_lazy("Reward edited"),
+        _simple(gettext_lazy("%(actor)s edited the reward %(name)s"), name=_data("name")),
+    ),
+    "reward.deactivated": AuditAction(
+        gettext_lazy("Reward withdrawn"),
+        _simple(
+            gettext_lazy("%(actor)s took the reward %(name)s off the catalogue"),
+            name=_data("name"),
+        ),
+    ),
+    "reward.activated": AuditAction(
+        gettext_lazy("Reward offered again"),
+        _simple(gettext_lazy("%(actor)s offered the reward %(name)s again"), name=_data("name")),
+    ),
+    "redemption.requested": AuditAction(
+        gettext_lazy("Reward requested"),
+        _simple(gettext_lazy("%(actor)s asked for %(reward)s"), reward=_data("reward")),
+    ),
+    "redemption.approved": AuditAction(
+        gettext_lazy("Reward request approved"),
+        _simple(
+            gettext_lazy("%(actor)s approved %(member)s's request for %(reward)s"),
+            member=_data("member"),
+            reward=_data("reward"),
+        ),
+    ),
+    "redemption.rejected": AuditAction(
+        gettext_lazy("Reward request rejected"),
+        _simple(
+            gettext_lazy("%(actor)s rejected %(member)s's request for %(reward)s"),
+            member=_data("member"),
+            reward=_data("reward"),
+        ),
+    ),
+    "redemption.fulfilled": AuditAction(
+        gettext_lazy("Reward handed over"),
+        _simple(
+            gettext_lazy("%(actor)s handed %(reward)s over to %(member)s"),
+            member=_data("member"),
+            reward=_data("reward"),
+        ),
+    ),
+    "redemption.cancelled": AuditAction(
+        gettext_lazy("Reward request withdrawn"),
+        _simple(
+            gettext_lazy("%(actor)s withdrew their request for %(reward)s"),
+            reward=_data("reward"),
+        ),
+    ),
 }
 
 

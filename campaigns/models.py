@@ -391,8 +391,18 @@ class Redemption(TenantModel):
     decision_note = models.CharField(_("reason"), max_length=500, blank=True)
     fulfilled_at = models.DateTimeField(null=True, blank=True)
     fulfilment_note = models.CharField(_("fulfilment note"), max_length=500, blank=True)
+    # The requester's idempotency key (the catalogue form's token, or the API's
+    # ``request_key``): a double submit of one request finds the first redemption.
+    request_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "membership", "request_key"],
+                condition=~models.Q(request_key=""),
+                name="redemption_request_once",
+            ),
+        ]
         indexes = [
             models.Index(fields=["organization", "status", "-id"], name="redemption_org_status"),
             models.Index(fields=["organization", "membership", "-id"], name="redemption_member"),

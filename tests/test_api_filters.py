@@ -9,6 +9,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from advocacy.models import Role
+from campaigns.models import RedemptionStatus
 from content_library.models import Category, Kind, Status, SuggestionStatus
 from social.models import ShareState
 
@@ -32,6 +33,9 @@ CHOICE_FILTERS = [
     ("content/suggestions/", "status", SuggestionStatus.values),
     ("shares/", "scope", ["mine", "org"]),
     ("shares/", "state", ShareState.values),
+    ("rewards/", "active", ["true", "false", "1", "0"]),
+    ("redemptions/", "status", RedemptionStatus.values),
+    ("redemptions/", "mine", ["true", "false", "1", "0"]),
 ]
 
 #: (list, filter): every free-text or numeric filter, where a NUL must be a 400 too.

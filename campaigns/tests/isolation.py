@@ -18,6 +18,21 @@ def _campaign(t: Any) -> int:
     return campaign.pk
 
 
+def _reward(t: Any) -> int:
+    from .factories import RewardFactory
+
+    return RewardFactory.create(organization=t.org, cost=10, stock=5).pk
+
+
+def _redemption(t: Any) -> int:
+    from .factories import RedemptionFactory, RewardFactory
+
+    reward = RewardFactory.create(organization=t.org, cost=10, stock=5)
+    return RedemptionFactory.create(reward=reward, membership=t.members["employee"]).pk
+
+
 KWARG_FACTORIES: dict[str, Callable[[Any], Any]] = {
     "campaign_id": _campaign,
+    "reward_id": _reward,
+    "redemption_id": _redemption,
 }

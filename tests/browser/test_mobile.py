@@ -56,6 +56,7 @@ MUST_SEE = (
     "shares_mine", "networks_mine", "guidelines_documents", "guidelines_document",
     "campaigns_list", "campaign_detail",
     "points_mine",
+    "rewards_catalogue", "rewards_mine",
 )
 # fmt: on
 
@@ -69,6 +70,7 @@ SCREENSHOTS = {
     "campaigns_list": "campaigns", "campaign_detail": "campaign",
     "campaign_results": "campaign-results", "campaign_create": "campaign-form",
     "points_mine": "my-points", "points_ledger": "points-ledger",
+    "rewards_catalogue": "rewards", "rewards_redemptions": "reward-requests",
 }
 # fmt: on
 
