@@ -237,6 +237,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "social.tasks.accounts_warn_expiring",
         "schedule": 6 * 3600.0,
     },
+    "campaigns-raffles-close-due": {"task": "campaigns.tasks.raffles_close_due", "schedule": 60.0},
 }
 
 # --- Auth and accounts (django-allauth) --------------------------------------

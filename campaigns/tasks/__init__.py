@@ -1,0 +1,4 @@
+"""Celery discovers ``campaigns.tasks``; one module per feature, each task thin over the
+service that does the work. Names are explicit and stable (``campaigns.tasks.<name>``)."""
+
+from .raffles import *  # noqa: F403
