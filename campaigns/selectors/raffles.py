@@ -42,13 +42,14 @@ def raffles_of_org(*, organization: Any) -> QuerySet[Raffle]:
 def _campaign_audience_match(membership: Membership) -> Q:
     """The member is in the campaign's audience: everyone, or they match a value of every
     dimension the campaign uses (department by id or name, location, role)."""
+    nothing = Q(pk__in=[])
+    department = Q(value=str(membership.department_id)) if membership.department_id else nothing
+    if membership.department_id and membership.department is not None:
+        department |= Q(value__iexact=membership.department.name)
+    location = (membership.location or "").strip()
     dimensions = (
-        (
-            CampaignAudienceDimension.DEPARTMENT,
-            Q(value=str(membership.department_id or ""))
-            | Q(value__iexact=getattr(membership.department, "name", "") or "\x00"),
-        ),
-        (CampaignAudienceDimension.LOCATION, Q(value__iexact=(membership.location or "\x00"))),
+        (CampaignAudienceDimension.DEPARTMENT, department),
+        (CampaignAudienceDimension.LOCATION, Q(value__iexact=location) if location else nothing),
         (CampaignAudienceDimension.ROLE, Q(value=membership.role)),
     )
     condition = Q(campaign__targets_everyone=True)

@@ -233,7 +233,7 @@ def _freeze(raffle_id: int, organization: Organization, *, now: datetime) -> Raf
     """Freeze the entry list of an open raffle, under its row lock. ``None`` when the raffle
     was no longer open once locked (another worker or the manager was first)."""
     raffle = (
-        Raffle.objects.select_for_update()
+        Raffle.objects.select_for_update(of=("self",))
         .select_related("campaign")
         .filter(pk=raffle_id, organization=organization)
         .first()
@@ -334,7 +334,7 @@ def raffle_draw_winners(
     organization = actor.organization
     with transaction.atomic():
         locked = (
-            Raffle.objects.select_for_update()
+            Raffle.objects.select_for_update(of=("self",))
             .filter(pk=raffle.pk, organization=organization)
             .first()
         )

@@ -211,13 +211,13 @@ def test_script_and_module_give_identical_results_over_random_inputs():
         value = rng.choice(["", "lotto 4 8 15", "drand 123456", "ąčę"])
         count = rng.randint(1, 6)
         entries_hash = rd.entries_hash_of(entries)
-        kwargs = dict(
-            seed_hex=seed,
-            entries=entries,
-            entries_hash=entries_hash,
-            public_value=value,
-            winners_count=count,
-        )
+        kwargs = {
+            "seed_hex": seed,
+            "entries": entries,
+            "entries_hash": entries_hash,
+            "public_value": value,
+            "winners_count": count,
+        }
         assert script.draw_winners(**kwargs) == rd.draw_winners(**kwargs)
         assert script.entries_hash_of(entries) == entries_hash
         proof = _proof(seed, entries, value, count)
