@@ -28,7 +28,7 @@ from advocacy.api.base import ANY_MEMBER, OrgScopedViewSet
 from advocacy.api.routers import Router
 from advocacy.permissions import Capability, has_capability
 
-from ..models import Campaign, Raffle
+from ..models import Campaign, Raffle, RaffleStatus
 from ..selectors import raffles as sel
 from ..services import raffles as services
 from ..services.raffles import MAX_MIN_SHARES, MAX_WINNERS, PUBLIC_VALUE_MAX
@@ -92,7 +92,9 @@ class RaffleSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
     def get_winners(self, obj: Raffle) -> list[str]:
-        return sel.raffle_winner_pseudonyms(obj) if obj.status == "drawn" else []
+        if obj.status != RaffleStatus.DRAWN:
+            return []
+        return [w.entry.pseudonym for w in sorted(obj.winners.all(), key=lambda w: w.rank)]
 
     @extend_schema_field(RaffleStandingSerializer(allow_null=True))
     def get_me(self, obj: Raffle) -> dict[str, Any] | None:
@@ -184,9 +186,9 @@ class RaffleViewSet(OrgScopedViewSet):
     }
 
     def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
-        if has_capability(self.membership, Capability.MANAGE_CAMPAIGNS):
-            return queryset.select_related("campaign")
-        return sel.raffles_visible_to(membership=self.membership)
+        if not has_capability(self.membership, Capability.MANAGE_CAMPAIGNS):
+            queryset = sel.raffles_visible_to(membership=self.membership)
+        return sel.with_winners(queryset.select_related("campaign"))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -219,12 +221,12 @@ class RaffleViewSet(OrgScopedViewSet):
         raffle = self.get_object()
         serializer = RaffleDrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        raffle = services.raffle_draw_winners(
+        services.raffle_draw_winners(
             actor=self.membership,
             raffle=raffle,
             public_value=serializer.validated_data["public_value"],
         )
-        return Response(self.get_serializer(raffle).data)
+        return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(responses=RaffleProofSerializer)
     @action(detail=True, methods=["get"], url_name="proof")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from advocacy.models import Membership
@@ -37,6 +37,13 @@ VISIBLE_CAMPAIGN_STATES = (CampaignStatus.LIVE, CampaignStatus.ENDED, CampaignSt
 def raffles_of_org(*, organization: Any) -> QuerySet[Raffle]:
     """Every raffle of the organization, newest first (managers)."""
     return Raffle.objects.for_org(organization).select_related("campaign").order_by("-id")
+
+
+def with_winners(queryset: QuerySet[Raffle]) -> QuerySet[Raffle]:
+    """Raffles with their winners and the winners' entries, in one query more."""
+    return queryset.prefetch_related(
+        Prefetch("winners", queryset=RaffleWinner.objects.select_related("entry").order_by("rank"))
+    )
 
 
 def _campaign_audience_match(membership: Membership) -> Q:
