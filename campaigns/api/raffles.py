@@ -81,7 +81,7 @@ class RaffleSerializer(serializers.ModelSerializer):
         )
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_seed(self, obj: Raffle) -> str | None:
         return sel.raffle_seed_if_revealed(obj)
 

@@ -20,7 +20,7 @@ from ..services import raffles as services
 
 log = logging.getLogger(__name__)
 
-_TEXT = {
+_TEXT: dict[str, dict[str, Any]] = {
     "en": {
         "open": ("Spring campaign raffle", "Two tickets to the Vilnius Jazz festival"),
         "drawn": ("Winter campaign raffle", "A weekend in Nida for two"),

@@ -63,6 +63,8 @@ def raffle_pseudonym(raffle: Raffle, membership_id: int) -> str:
 def raffle_window(raffle: Raffle, *, now: datetime) -> tuple[datetime | None, datetime]:
     """Shares published in this window count: the campaign's live dates (or the raffle's
     period), and never after the close."""
+    start: datetime | None
+    end: datetime | None
     if raffle.campaign is not None:
         start, end = raffle.campaign.starts_at, raffle.campaign.ends_at
     else:

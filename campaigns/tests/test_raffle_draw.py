@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,7 +115,7 @@ def test_each_input_matters_over_many_seeds():
     """Not a coincidence of one seed: over 50 seeds, every change moves the first prize in
     most of them (with 40 members a coincidence has a chance of about 1 in 40)."""
     rng = random.Random(8)
-    moved = Counter()
+    moved: Counter[str] = Counter()
     for _ in range(50):
         seed = rng.randbytes(32).hex()
         first = _draw(seed=seed, winners_count=1)
@@ -170,7 +171,7 @@ def test_no_modulo_bias_over_a_small_population():
     chi2 = sum((wins[p] - expected) ** 2 / expected for p, _ in entries)
     assert chi2 < 13.8, wins
     # Exhaustive: every possible first byte, each accepted value equally often.
-    accepted = Counter()
+    accepted: Counter[int] = Counter()
     for byte in range(256):
         value = byte & 3
         if value < 3:
@@ -211,7 +212,7 @@ def test_script_and_module_give_identical_results_over_random_inputs():
         value = rng.choice(["", "lotto 4 8 15", "drand 123456", "ąčę"])
         count = rng.randint(1, 6)
         entries_hash = rd.entries_hash_of(entries)
-        kwargs = {
+        kwargs: dict[str, Any] = {
             "seed_hex": seed,
             "entries": entries,
             "entries_hash": entries_hash,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -76,7 +77,7 @@ def test_only_managers_create_close_and_draw(world):
 )
 def test_bad_input_is_a_validation_error_on_its_field(world, changes, field):
     now = timezone.now()
-    values = {
+    values: dict[str, Any] = {
         "title": "Raffle",
         "prize": "A prize",
         "campaign": CampaignFactory.create(organization=world.a.org),
@@ -262,7 +263,7 @@ def test_a_member_sees_their_standing_and_pseudonym(world):
     entries = sel.raffle_proof(standing.raffle)["entries"]
     assert standing.pseudonym in [e["pseudonym"] for e in entries]
     assert standing.rank == 1
-    assert standing.raffle.winner_pseudonyms == [standing.pseudonym]
+    assert standing.raffle.winner_pseudonyms == [standing.pseudonym]  # type: ignore[attr-defined]
 
 
 def test_employees_see_raffles_of_campaigns_that_are_out(world):
