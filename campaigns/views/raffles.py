@@ -202,7 +202,11 @@ def raffle_public_proof(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_safe
 def raffle_verify_script(request: HttpRequest) -> HttpResponse:
     """The standalone checker, so that a raffle's public page is all anyone needs."""
-    response = HttpResponse(SCRIPT_PATH.read_bytes(), content_type="text/x-python; charset=utf-8")
+    try:
+        script = SCRIPT_PATH.read_bytes()
+    except FileNotFoundError as exc:  # an installation without the repository's scripts/
+        raise Http404 from exc
+    response = HttpResponse(script, content_type="text/x-python; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="raffle_verify.py"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
