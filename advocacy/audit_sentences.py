@@ -382,6 +382,22 @@ ACTIONS: dict[str, AuditAction] = {
         gettext_lazy("Caption rule deleted"),
         _rule_sentence(gettext_lazy("%(actor)s deleted the caption rule %(rule)s")),
     ),
+    # Raffles (campaigns/services/raffles.py)
+    "raffle.created": AuditAction(
+        gettext_lazy("Raffle created"),
+        _simple(gettext_lazy("%(actor)s created the raffle %(title)s"), title=_data("title")),
+    ),
+    "raffle.closed": AuditAction(
+        gettext_lazy("Raffle closed"),
+        _simple(
+            gettext_lazy("%(actor)s closed the raffle %(title)s and froze its entries"),
+            title=_data("title"),
+        ),
+    ),
+    "raffle.drawn": AuditAction(
+        gettext_lazy("Raffle drawn"),
+        _simple(gettext_lazy("%(actor)s drew the raffle %(title)s"), title=_data("title")),
+    ),
     # Networks
     "network_policy.update": AuditAction(gettext_lazy("Network rules changed"), _network_policy),
     # Content library

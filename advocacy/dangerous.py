@@ -74,6 +74,7 @@ CROSS_TENANT_SWEEPS: tuple[str, ...] = (
     "social.services.clicks.dangerously_uncounted_clicks",
     "campaigns.services.campaigns.dangerously_campaigns_due",
     "campaigns.tasks.points.dangerously_organizations_for_streaks",
+    "campaigns.services.raffles.dangerously_raffles_due",
 )
 
 #: Cache keys without an organization, and why that is safe.

@@ -243,6 +243,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Scheduled campaigns go live at their start, live ones end at their end.
     "campaigns-clock": {"task": "campaigns.tasks.campaigns_clock", "schedule": 60.0},
+    "campaigns-raffles-close-due": {"task": "campaigns.tasks.raffles_close_due", "schedule": 60.0},
 }
 
 # --- Auth and accounts (django-allauth) --------------------------------------

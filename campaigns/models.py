@@ -443,6 +443,9 @@ class Raffle(TenantModel):
     commitment = models.CharField(max_length=64)
     # The secret seed (hex); shown only once the raffle is drawn.
     seed = models.CharField(max_length=64)
+    # Key of the members' pseudonyms in this raffle (HMAC of the membership id); never
+    # shown, so that the published list cannot be matched to members by trying every id.
+    pseudonym_key = models.CharField(max_length=64, default="", editable=False)
     entries_hash = models.CharField(max_length=64, blank=True)
     entries_frozen_at = models.DateTimeField(null=True, blank=True)
     public_value = models.CharField(_("public value"), max_length=200, blank=True)

@@ -172,6 +172,10 @@ EXPLICIT: dict[str, dict[str, int]] = {
     "rewards_create": {Role.EMPLOYEE: 403, Role.MANAGER: 200, Role.HR: 403, Role.ADMIN: 200},
     "api_rewards-list": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
     "api_redemptions-list": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
+    # Raffles: managers run them; every member reads the ones they may see through the API.
+    "raffles_list": {Role.EMPLOYEE: 403, Role.MANAGER: 200, Role.HR: 403, Role.ADMIN: 200},
+    "raffle_create": {Role.EMPLOYEE: 403, Role.MANAGER: 200, Role.HR: 403, Role.ADMIN: 200},
+    "api_raffles": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
 }
 
 

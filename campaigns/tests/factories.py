@@ -111,3 +111,4 @@ class RaffleFactory(factory.django.DjangoModelFactory[Raffle]):
     closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
     seed = factory.LazyFunction(_seed)
     commitment = factory.LazyAttribute(lambda o: hashlib.sha256(bytes.fromhex(o.seed)).hexdigest())
+    pseudonym_key = factory.LazyFunction(_seed)

@@ -31,8 +31,15 @@ def _redemption(t: Any) -> int:
     return RedemptionFactory.create(reward=reward, membership=t.members["employee"]).pk
 
 
+def _raffle(tenant: Any) -> int:
+    from .factories import RaffleFactory
+
+    return RaffleFactory.create(organization=tenant.org).pk
+
+
 KWARG_FACTORIES: dict[str, Callable[[Any], Any]] = {
     "campaign_id": _campaign,
     "reward_id": _reward,
     "redemption_id": _redemption,
+    "raffle_id": _raffle,
 }

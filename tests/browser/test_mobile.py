@@ -17,16 +17,18 @@ few key pages; by default they go to var/screenshots/.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from advocacy.demo import DemoMembers
 from advocacy.models import Role
 from campaigns import demo as campaigns_demo
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Raffle
 from content_library import demo as content_demo
 from content_library.models import ContentItem
 from guidelines import demo as guidelines_demo
@@ -71,6 +73,7 @@ SCREENSHOTS = {
     "campaign_results": "campaign-results", "campaign_create": "campaign-form",
     "points_mine": "my-points", "points_ledger": "points-ledger",
     "rewards_catalogue": "rewards", "rewards_redemptions": "reward-requests",
+    "raffle_public": "raffle", "raffle_detail": "raffle-manager",
 }
 # fmt: on
 
@@ -121,6 +124,33 @@ def _fill_tenant(world: Any) -> None:
     social_demo.seed(organization=tenant.org, members=members)
     # Every campaigns feature's demo (campaigns/demo/__init__.py runs them in order).
     campaigns_demo.seed(organization=tenant.org, members=members)
+    _drawn_raffle(tenant)
+
+
+def _drawn_raffle(tenant: Any) -> None:
+    """A raffle over the demo's shares of the last month, closed and drawn: its public page
+    shows every published value (long hashes, the entry list, the winners)."""
+    from campaigns.services import raffles
+
+    manager, now = tenant.members[Role.MANAGER], timezone.now()
+    raffle = raffles.raffle_create(
+        actor=manager,
+        title="Shares of the month",
+        prize="Two tickets to the jazz festival",
+        period_start=now - timedelta(days=30),
+        period_end=now,
+        closes_at=now + timedelta(days=1),
+        winners_count=2,
+        entry_per_share=True,
+    )
+    raffles.raffle_close(actor=manager, raffle=raffle)
+    raffles.raffle_draw_winners(actor=manager, raffle=raffle, public_value="drand round 4242")
+
+
+def _public_pages(tenant: Any) -> list[tuple[str, str]]:
+    """Public pages (no sign-in): each raffle's page."""
+    raffles = Raffle.objects.filter(organization=tenant.org).order_by("pk")
+    return [("raffle_public", f"/raffles/{r.public_id}/") for r in raffles]
 
 
 def _pages_of(world: Any, role: str) -> list[tuple[str, str]]:
@@ -143,7 +173,10 @@ def _pages_of(world: Any, role: str) -> list[tuple[str, str]]:
         "item_id": item.order_by("pk").first().pk,
         "document_id": policy.pk,
     }
-    pages = [(path, path) for path in ACCOUNT_PAGES]
+    drawn = Raffle.objects.filter(organization=tenant.org, status="drawn").order_by("pk").first()
+    if drawn is not None:
+        overrides["raffle_id"] = drawn.pk
+    pages = [(path, path) for path in ACCOUNT_PAGES] + _public_pages(tenant)
     for route in discover_org_routes():
         methods = route.allowed_methods()
         if route.kind != "page" or (methods is not None and "get" not in methods):
