@@ -72,6 +72,7 @@ CROSS_TENANT_SWEEPS: tuple[str, ...] = (
     "social.services.clicks.dangerously_links_of_clicks",
     "social.services.clicks.dangerously_click_events_stored",
     "social.services.clicks.dangerously_uncounted_clicks",
+    "campaigns.services.amplification.dangerously_amplifications",
 )
 
 #: Cache keys without an organization, and why that is safe.

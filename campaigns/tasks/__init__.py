@@ -1,0 +1,3 @@
+"""Celery discovers ``campaigns.tasks``; one module per feature."""
+
+from .amplification import *  # noqa: F403
