@@ -373,8 +373,9 @@ def create_post(ctx: Ctx) -> Response:
     posts = store.state["linkedin"]["posts"]
     now = store.now()
     commentary = body.get("commentary", "")
-    identity = body.get("content") if parent is None else {"reshare": parent}
-    key = _dedupe_key(body["author"], commentary, identity)
+    key = _dedupe_key(body["author"], commentary, body.get("content"))
+    if parent is not None:  # a re-share is the same post only when it re-shares the same parent
+        key = hashlib.sha256(f"{key} {parent}".encode()).hexdigest()
     window = float(store.config["linkedin_duplicate_window_seconds"])
     for existing in posts.values():
         if (
