@@ -29,7 +29,12 @@ ACME_FACEBOOK = "100000000000102"
 
 def publish_member_share(sandbox: Any, membership: Any, *, network: str = "linkedin", **kw: Any):
     """A share of ``membership`` published on the sandbox through ``publish_share``."""
-    if network == "linkedin":
+    from social.models import NetworkAccount
+
+    account = NetworkAccount.objects.filter(user=membership.user, network=network).first()
+    if account is not None:
+        pass
+    elif network == "linkedin":
         account = sandbox.network_account(membership.user, sandbox.connect("linkedin"))
     else:
         account = sandbox.network_account(
