@@ -81,6 +81,34 @@ def register(router: Router) -> None:
 
     add("GET", API + r"/rest/organizationAcls", organization_acls, "organizationAcls")
     add("GET", API + r"/rest/organizations/(?P<org_id>\d+)", organization_get, "organizations.get")
+    # The control API: add or change a page and who holds which role on it (demo, tests).
+    router.add(
+        "POST",
+        r"/_sandbox/linkedin/organizations",
+        admin_organization_put,
+        endpoint="admin.organizations",
+        dialect="admin",
+    )
+
+
+def admin_organization_put(ctx: Ctx) -> Response:
+    """``{"id", "localizedName", "vanityName"?, "followers"?, "roles": {profile id: role}}``."""
+    try:
+        body = ctx.req.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or not str(body.get("id", "")).isdigit():
+        return Response.json({"error": "an organization needs a numeric id"}, status=400)
+    roles = body.get("roles") or {}
+    if not isinstance(roles, dict):
+        return Response.json({"error": "roles maps profile ids to roles"}, status=400)
+    org_id = str(body["id"])
+    org = organizations(ctx).setdefault(org_id, {"id": int(org_id), "roles": {}})
+    org["localizedName"] = str(body.get("localizedName") or org.get("localizedName") or org_id)
+    org["vanityName"] = str(body.get("vanityName") or org.get("vanityName") or org_id)
+    org["followers"] = int(body.get("followers") or org.get("followers") or 0)
+    org["roles"].update({str(k): str(v) for k, v in roles.items()})
+    return Response.json(org)
 
 
 def _org_token(ctx: Ctx, *scopes: str, resource: str) -> dict[str, Any]:

@@ -155,6 +155,10 @@ EXPLICIT: dict[str, dict[str, int]] = {
     "api_org_detail": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
     "members_list": {Role.EMPLOYEE: 403, Role.MANAGER: 403, Role.HR: 200, Role.ADMIN: 200},
     "audit_log": {Role.EMPLOYEE: 403, Role.MANAGER: 403, Role.HR: 403, Role.ADMIN: 200},
+    "amplify_candidates": {Role.EMPLOYEE: 403, Role.MANAGER: 200, Role.HR: 403, Role.ADMIN: 200},
+    "company_pages": {Role.EMPLOYEE: 403, Role.MANAGER: 403, Role.HR: 403, Role.ADMIN: 200},
+    "api_amplifications": {Role.EMPLOYEE: 403, Role.MANAGER: 200, Role.HR: 403, Role.ADMIN: 200},
+    "api_company_pages": {Role.EMPLOYEE: 403, Role.MANAGER: 403, Role.HR: 403, Role.ADMIN: 200},
 }
 
 
