@@ -412,6 +412,9 @@ SPECTACULAR_SETTINGS = {
         "RuleKindEnum": "guidelines.models.RuleKind",
         "ShareStateEnum": "social.models.ShareState",
         "ShareMethodEnum": "social.models.ShareMethod",
+        "AccountStatusEnum": "social.models.AccountStatus",
+        "OrganizationAccountKindEnum": "social.models.OrganizationAccountKind",
+        "AmplificationStateEnum": "campaigns.models.AmplificationState",
     },
 }
 

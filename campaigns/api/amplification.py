@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from advocacy.api.base import OrgScopedViewSet
 from advocacy.api.routers import Router
+from advocacy.api.serializers import BlankAsNullURLField
 from advocacy.api.filters import choice_filters, whole_number_filters
 from advocacy.permissions import Capability
 from social.models import OrganizationAccount
@@ -44,6 +45,7 @@ class CompanyPageSerializer(serializers.ModelSerializer):
     """A company page as the organization's admins see it. Its token is never part of it."""
 
     connected_by = serializers.SerializerMethodField()
+    profile_url = BlankAsNullURLField()
 
     class Meta:
         model = OrganizationAccount
@@ -76,7 +78,7 @@ class CandidateSerializer(serializers.Serializer):
     title = serializers.CharField(source="item.title")
     caption = serializers.CharField()
     external_id = serializers.CharField()
-    permalink = serializers.CharField()
+    permalink = BlankAsNullURLField()
     campaign = serializers.IntegerField(source="campaign_id", allow_null=True)
     published_at = serializers.DateTimeField()
     score = serializers.IntegerField(
@@ -93,6 +95,7 @@ class CandidateSerializer(serializers.Serializer):
 
 class AmplificationSerializer(serializers.ModelSerializer):
     created_by = serializers.SerializerMethodField()
+    permalink = BlankAsNullURLField()
 
     class Meta:
         model = Amplification
