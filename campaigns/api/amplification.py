@@ -23,9 +23,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from advocacy.api.base import OrgScopedViewSet
+from advocacy.api.filters import choice_filters, whole_number_filters
 from advocacy.api.routers import Router
 from advocacy.api.serializers import BlankAsNullURLField
-from advocacy.api.filters import choice_filters, whole_number_filters
 from advocacy.permissions import Capability
 from social.models import OrganizationAccount
 

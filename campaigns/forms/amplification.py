@@ -76,7 +76,6 @@ class AmplifyForm(forms.Form):
         super().__init__(*args, **kwargs)
         field: forms.ModelChoiceField = self.fields["account"]  # type: ignore[assignment]
         field.queryset = OrganizationAccount.objects.filter(pk__in=[p.pk for p in pages])
-        field.label_from_instance = lambda page: str(page)  # type: ignore[method-assign]
 
 
 class CompanyPagePickForm(forms.Form):

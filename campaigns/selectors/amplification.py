@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Exists, F, IntegerField, OuterRef, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -76,20 +77,22 @@ def company_pages(*, organization: Organization) -> QuerySet[OrganizationAccount
 def usable_company_pages(*, organization: Organization) -> list[OrganizationAccount]:
     return [
         page
-        for page in company_pages(organization=organization).filter(
-            status=AccountStatus.CONNECTED
-        )
+        for page in company_pages(organization=organization).filter(status=AccountStatus.CONNECTED)
         if page.is_usable
     ]
 
 
 def amplifiable_shares(*, organization: Organization) -> QuerySet[Share]:
     """Published API shares with a network post id, on a network a page can re-share."""
-    return Share.objects.for_org(organization).filter(
-        state=ShareState.PUBLISHED,
-        method=ShareMethod.API,
-        network__in=AMPLIFIABLE_NETWORKS,
-    ).exclude(external_id="")
+    return (
+        Share.objects.for_org(organization)
+        .filter(
+            state=ShareState.PUBLISHED,
+            method=ShareMethod.API,
+            network__in=AMPLIFIABLE_NETWORKS,
+        )
+        .exclude(external_id="")
+    )
 
 
 def candidates(*, organization: Organization, filters: CandidateFilters) -> list[Share]:
@@ -104,6 +107,7 @@ def candidates(*, organization: Organization, filters: CandidateFilters) -> list
     if days is not None:
         shares = shares.filter(published_at__gte=timezone.now() - timedelta(days=days))
     zero = Value(0, output_field=IntegerField())
+    score: Any
     if filters.ranking == "impressions":
         score = Coalesce(F("impressions"), zero)
     elif filters.ranking == "clicks":
@@ -135,8 +139,6 @@ def amplifications(*, organization: Organization) -> QuerySet[Amplification]:
     """Newest first, with what a list shows (share, its author and item, page, who asked)."""
     return (
         Amplification.objects.for_org(organization)
-        .select_related(
-            "share__membership__user", "share__item", "account", "created_by__user"
-        )
+        .select_related("share__membership__user", "share__item", "account", "created_by__user")
         .order_by("-id")
     )

@@ -126,7 +126,7 @@ def company_page_connect(
     organization = actor.organization
     now = timezone.now()
     with transaction.atomic():
-        account, created = OrganizationAccount.objects.select_for_update().get_or_create(
+        account, _created = OrganizationAccount.objects.select_for_update().get_or_create(
             organization=organization,
             kind=kind,
             external_id=page.external_id,
@@ -152,7 +152,9 @@ def company_page_connect(
     return account
 
 
-def company_page_disconnect(*, actor: Membership, account: OrganizationAccount) -> OrganizationAccount:
+def company_page_disconnect(
+    *, actor: Membership, account: OrganizationAccount
+) -> OrganizationAccount:
     """Wipe the page's token; its amplifications keep their history."""
     capability_require(actor, Capability.MANAGE_NETWORKS, organization=account.organization_id)
     with transaction.atomic():

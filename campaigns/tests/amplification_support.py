@@ -7,20 +7,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pytest
-
 from campaigns.models import Amplification
 from campaigns.services.amplification import company_page_connect
 from content_library.models import Kind
 from content_library.tests.factories import ApprovedItemFactory
 from social.connectors.company_pages import LINKEDIN_PAGE_SCOPES, Page
-from social.models import OrganizationAccount, OrganizationAccountKind, Share, ShareState
+from social.models import OrganizationAccount, OrganizationAccountKind, ShareState
 from social.services import publishing
-from social.tests.conftest import (  # noqa: F401  (fixtures)
-    publishing_worker,
-    sandbox,
-    sandbox_server,
-)
 from social.tests.factories import ShareFactory
 
 ACME = "urn:li:organization:2414183"
@@ -46,7 +39,7 @@ def publish_member_share(sandbox: Any, membership: Any, *, network: str = "linke
         url="https://acme.example/plant",
         title=kw.pop("title", "Our new plant"),
     )
-    share = ShareFactory(
+    share = ShareFactory.create(
         membership=membership,
         item=item,
         account=account,
@@ -86,16 +79,6 @@ def connect_facebook_page(sandbox: Any, admin: Any) -> OrganizationAccount:
         ),
         scopes=["pages_show_list", "pages_manage_posts", "pages_read_engagement"],
     )
-
-
-@pytest.fixture
-def employee_share(sandbox: Any, world: Any) -> Share:
-    return publish_member_share(sandbox, world.a.members["employee"])
-
-
-@pytest.fixture
-def linkedin_page(sandbox: Any, world: Any) -> OrganizationAccount:
-    return connect_linkedin_page(sandbox, world.a.members["admin"])
 
 
 def wait_for_state(amplification: Amplification, *states: str, timeout: float = 30.0):

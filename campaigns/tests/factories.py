@@ -133,7 +133,9 @@ class OrganizationAccountFactory(factory.django.DjangoModelFactory[OrganizationA
     def token(
         account: OrganizationAccount, create: bool, extracted: str | None, **kwargs: object
     ) -> None:
-        account.set_token(access_token=extracted or f"page-token-{account.external_id}", expires_at=None)
+        account.set_token(
+            access_token=extracted or f"page-token-{account.external_id}", expires_at=None
+        )
         if create:
             account.save()
 

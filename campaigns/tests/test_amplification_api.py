@@ -9,13 +9,9 @@ from django.urls import reverse
 from campaigns.models import Amplification
 from social.models import AccountStatus, Share
 
-from .amplification_support import (  # noqa: F401  (fixtures)
+from .amplification_support import (
     ACME,
-    employee_share,
-    linkedin_page,
     publish_member_share,
-    sandbox,
-    sandbox_server,
 )
 
 pytestmark = pytest.mark.django_db

@@ -9,12 +9,6 @@ from campaigns.demo import amplification as demo
 from campaigns.models import Amplification, AmplificationState
 from social.models import AccountStatus, OrganizationAccount
 
-from .amplification_support import (  # noqa: F401  (fixtures)
-    employee_share,
-    sandbox,
-    sandbox_server,
-)
-
 pytestmark = pytest.mark.django_db
 
 

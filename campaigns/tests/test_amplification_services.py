@@ -16,17 +16,12 @@ from campaigns.services import amplification as svc
 from social.connectors.linkedin import escape_little_text
 from social.models import AccountStatus
 
-from .amplification_support import (  # noqa: F401  (fixtures)
+from .amplification_support import (
     ACME,
     ACME_FACEBOOK,
     connect_facebook_page,
     connect_linkedin_page,
-    employee_share,
-    linkedin_page,
     publish_member_share,
-    publishing_worker,
-    sandbox,
-    sandbox_server,
 )
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +48,9 @@ def test_connecting_a_page_stores_its_token_encrypted_and_is_audited(sandbox, wo
     assert AuditLogEntry.objects.filter(action="company_page.disconnected").count() == 1
 
 
-def test_only_admins_connect_and_only_managers_amplify(sandbox, world, employee_share, linkedin_page):
+def test_only_admins_connect_and_only_managers_amplify(
+    sandbox, world, employee_share, linkedin_page
+):
     with pytest.raises(PermissionDenied):
         svc.company_page_disconnect(actor=world.a.members["manager"], account=linkedin_page)
     with pytest.raises(PermissionDenied):
@@ -203,7 +200,9 @@ def test_a_deleted_parent_fails_with_linkedins_message(sandbox, world, linkedin_
     assert "does not exist" in amplification.error_message
 
 
-def test_a_lost_answer_is_reconciled_never_sent_twice(sandbox, world, employee_share, linkedin_page):
+def test_a_lost_answer_is_reconciled_never_sent_twice(
+    sandbox, world, employee_share, linkedin_page
+):
     amplification = _amplify(world, employee_share, linkedin_page)
     # The post is created but the connection drops before LinkedIn answers.
     sandbox.fault("lost_response", network="linkedin", endpoint="posts.create")

@@ -14,13 +14,9 @@ from django.urls import reverse
 from campaigns.models import Amplification, AmplificationState
 from social.models import AccountStatus, OrganizationAccount, OrganizationAccountKind, Share
 
-from .amplification_support import (  # noqa: F401  (fixtures)
+from .amplification_support import (
     ACME,
-    employee_share,
-    linkedin_page,
     publish_member_share,
-    sandbox,
-    sandbox_server,
 )
 
 pytestmark = pytest.mark.django_db
@@ -207,7 +203,9 @@ def test_the_candidates_page_costs_the_same_queries_for_many_posts(
         client.get(url)
 
 
-def test_bad_amplify_input_is_a_400_with_reasons(client, sandbox, world, employee_share, linkedin_page):
+def test_bad_amplify_input_is_a_400_with_reasons(
+    client, sandbox, world, employee_share, linkedin_page
+):
     client.force_login(world.a.user("manager"))
     url = reverse("amplify_candidates", kwargs={"org_slug": world.a.org.slug})
     for data in (

@@ -13,13 +13,8 @@ from campaigns.models import Amplification, AmplificationState
 from campaigns.services import amplification as svc
 from campaigns.tasks import amplification as tasks
 
-from .amplification_support import (  # noqa: F401  (fixtures)
+from .amplification_support import (
     ACME,
-    employee_share,
-    linkedin_page,
-    publishing_worker,
-    sandbox,
-    sandbox_server,
     wait_for_state,
 )
 

@@ -205,9 +205,9 @@ class CompanyPageChooseView(OrgPageView):
 
     def load_objects(self) -> None:
         pending = self.request.session.get(CHOICE_SESSION_KEY) or {}
-        if pending.get("org") != self.organization.slug or pending.get(
-            "membership"
-        ) != getattr(self.membership, "pk", None):
+        if pending.get("org") != self.organization.slug or pending.get("membership") != getattr(
+            self.membership, "pk", None
+        ):
             pending = {}
         self.pending: dict[str, Any] = pending
 
@@ -341,7 +341,7 @@ class AmplifyCandidatesView(OrgPageView):
                     return redirect(request.get_full_path())
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return self._render(form, status=400)
 
 

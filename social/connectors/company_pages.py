@@ -69,9 +69,9 @@ class LinkedInCompanyPages:
 
     @property
     def www(self) -> str:
-        return (settings.NETWORK_BASES.get("LINKEDIN_WWW_BASE") or "https://www.linkedin.com").rstrip(
-            "/"
-        )
+        return (
+            settings.NETWORK_BASES.get("LINKEDIN_WWW_BASE") or "https://www.linkedin.com"
+        ).rstrip("/")
 
     def _headers(self, token: str) -> dict[str, str]:
         return {

@@ -117,7 +117,9 @@ def test_a_second_reshare_of_another_post_with_the_same_comment_is_no_duplicate(
 
 def test_posting_as_a_page_needs_w_organization_social_and_an_admin_role(sandbox):
     parent = _member_post(sandbox, _ada(sandbox))
-    without_scope = _reshare(sandbox, _headers(sandbox, "openid profile r_organization_social"), parent)
+    without_scope = _reshare(
+        sandbox, _headers(sandbox, "openid profile r_organization_social"), parent
+    )
     assert without_scope.status_code == 403
     assert without_scope.json()["code"] == "ACCESS_DENIED"
     analyst = _reshare(sandbox, _headers(sandbox, profile_id="sbxAlan03"), parent)
