@@ -400,6 +400,24 @@ ACTIONS: dict[str, AuditAction] = {
     ),
     # Networks
     "network_policy.update": AuditAction(gettext_lazy("Network rules changed"), _network_policy),
+    # Company pages and amplification (campaigns/services/amplification.py)
+    "company_page.connected": AuditAction(
+        gettext_lazy("Company page connected"),
+        _simple(gettext_lazy("%(actor)s connected the company page %(name)s"), name=_data("name")),
+    ),
+    "company_page.disconnected": AuditAction(
+        gettext_lazy("Company page disconnected"),
+        _simple(
+            gettext_lazy("%(actor)s disconnected the company page %(name)s"), name=_data("name")
+        ),
+    ),
+    "amplification.created": AuditAction(
+        gettext_lazy("Post re-shared from a company page"),
+        _simple(
+            gettext_lazy("%(actor)s re-shared an employee's post from %(name)s"),
+            name=_data("page"),
+        ),
+    ),
     # Content library
     "content_item.created": AuditAction(
         gettext_lazy("Content created"), _item_sentence(gettext_lazy("%(actor)s created %(title)s"))

@@ -75,6 +75,7 @@ CROSS_TENANT_SWEEPS: tuple[str, ...] = (
     "campaigns.services.campaigns.dangerously_campaigns_due",
     "campaigns.tasks.points.dangerously_organizations_for_streaks",
     "campaigns.services.raffles.dangerously_raffles_due",
+    "campaigns.services.amplification.dangerously_amplifications",
 )
 
 #: Cache keys without an organization, and why that is safe.

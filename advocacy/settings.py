@@ -229,6 +229,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "social.tasks.publish_due_scheduled",
         "schedule": SOCIAL_PUBLISH_SWEEP_SECONDS,
     },
+    "campaigns-amplifications-sweep": {
+        "task": "campaigns.tasks.amplifications_sweep",
+        "schedule": SOCIAL_PUBLISH_SWEEP_SECONDS,
+    },
     "social-accounts-refresh-expiring": {
         "task": "social.tasks.accounts_refresh_expiring",
         "schedule": 3600.0,
@@ -415,6 +419,9 @@ SPECTACULAR_SETTINGS = {
         "RuleKindEnum": "guidelines.models.RuleKind",
         "ShareStateEnum": "social.models.ShareState",
         "ShareMethodEnum": "social.models.ShareMethod",
+        "AccountStatusEnum": "social.models.AccountStatus",
+        "OrganizationAccountKindEnum": "social.models.OrganizationAccountKind",
+        "AmplificationStateEnum": "campaigns.models.AmplificationState",
     },
 }
 

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from campaigns.views import amplification as amplification_views
 from content_library.views.feed import FeedView
 
 from .api import docs as api_docs
@@ -77,6 +78,12 @@ urlpatterns = [
     path("s/", include("social.urls.links")),
     # Public raffle pages: the published commitment, list hash, seed and winners
     path("raffles/", include("campaigns.urls.public")),
+    # Company pages' OAuth comes back here, for every organization (one registered redirect URI)
+    path(
+        "company-pages/callback/",
+        amplification_views.company_page_callback,
+        name="company_page_callback",
+    ),
     path("accounts/", include("allauth.urls")),
     path("account/", account.profile, name="account_profile"),
     path("account/language/", account.language_switch, name="language_switch"),

@@ -495,7 +495,75 @@ class RaffleWinner(TenantModel):
         ]
 
 
+# --- Company-page amplification ---------------------------------------------------------
+
+
+class AmplificationState(models.TextChoices):
+    """queued → publishing → published | failed | needs_reconnect. A create whose answer was
+    lost stays ``publishing`` with ``error_code="unconfirmed"`` while Chorus looks for the post
+    (see ``campaigns.services.amplification``); a failed or reconnect-waiting one may be queued
+    again by a manager."""
+
+    QUEUED = "queued", _("Queued")
+    PUBLISHING = "publishing", _("Publishing")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    NEEDS_RECONNECT = "needs_reconnect", _("Needs reconnecting")
+
+
+class Amplification(TenantModel):
+    """An employee's published share, re-shared from the organization's company page (LinkedIn:
+    a post authored by the organization with ``reshareContext.parent`` = the employee's post;
+    Facebook: a page post of the share's tracked link), with the company's comment. One per
+    share and page: two managers amplifying the same post at once make one."""
+
+    share = models.ForeignKey(
+        "social.Share", on_delete=models.PROTECT, related_name="amplifications"
+    )
+    account = models.ForeignKey(
+        "social.OrganizationAccount", on_delete=models.PROTECT, related_name="amplifications"
+    )
+    network = models.CharField(_("network"), max_length=16)
+    comment = models.TextField(_("comment"), blank=True)
+    state = models.CharField(
+        max_length=16, choices=AmplificationState.choices, default=AmplificationState.QUEUED
+    )
+    created_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    attempt_id = models.UUIDField(null=True, blank=True)
+    publishing_started_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    reconcile_checks = models.PositiveSmallIntegerField(default=0)
+    external_id = models.CharField(_("post id"), max_length=200, blank=True)
+    permalink = models.URLField(max_length=1000, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("amplification")
+        verbose_name_plural = _("amplifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "share", "account"], name="amplification_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "-id"], name="amplification_org_id"),
+            models.Index(fields=["state", "publishing_started_at"], name="amplification_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"amplification {self.pk} {self.network} {self.state}"
+
+
 __all__ = [
+    "Amplification",
+    "AmplificationState",
     "Campaign",
     "CampaignAudience",
     "CampaignAudienceDimension",

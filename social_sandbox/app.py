@@ -149,10 +149,19 @@ class SandboxApp:
         self.public_url = public_url.rstrip("/") if public_url else None
         self.stopping = threading.Event()
         self.router = Router()
-        from social_sandbox import admin, facebook, facebook_www, instagram, linkedin, oauth
+        from social_sandbox import (
+            admin,
+            facebook,
+            facebook_www,
+            instagram,
+            linkedin,
+            linkedin_organizations,
+            oauth,
+        )
 
         oauth.register(self.router)
         linkedin.register(self.router)
+        linkedin_organizations.register(self.router)
         instagram.register(self.router)
         facebook.register(self.router)
         facebook_www.register(self.router)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
-from social_sandbox import engagement
+from social_sandbox import engagement, linkedin_organizations
 from social_sandbox.errors import linkedin_error, linkedin_input_error
 from social_sandbox.web import HttpError, Response, esc, page
 
@@ -32,6 +32,7 @@ POST_FIELDS = (
     "lifecycleStateInfo",
     "isReshareDisabledByAuthor",
     "content",
+    "reshareContext",
     "createdAt",
     "publishedAt",
     "lastModifiedAt",
@@ -292,7 +293,8 @@ def _validate_post(ctx: Ctx, body: dict[str, Any], token: dict[str, Any]) -> str
     author = body.get("author")
     if author is None:
         raise _input_error("author", "field is required", "MISSING_FIELD")
-    if author != person_urn(token):
+    # A company page's post: its token was checked by linkedin_organizations.org_post_token.
+    if not linkedin_organizations.is_org(author) and author != person_urn(token):
         raise HttpError(access_denied(ctx, "partnerApiPostsExternal"))
     commentary = body.get("commentary", "")
     if not isinstance(commentary, str):
@@ -327,7 +329,11 @@ def _validate_post(ctx: Ctx, body: dict[str, Any], token: dict[str, Any]) -> str
         body["isReshareDisabledByAuthor"], bool
     ):
         raise _input_error("isReshareDisabledByAuthor", "must be a boolean")
-    if not commentary.strip() and body.get("content") is None:
+    if (
+        not commentary.strip()
+        and body.get("content") is None
+        and body.get("reshareContext") is None
+    ):
         raise _input_error("commentary", "a post needs commentary or content", "MISSING_FIELD")
     return _validate_content(ctx, body.get("content"), author)
 
@@ -354,16 +360,22 @@ def _dedupe_key(author: str, commentary: str, content: Any) -> str:
 
 def create_post(ctx: Ctx) -> Response:
     rest_headers(ctx)
-    token = member_token(
-        ctx, "w_member_social", "w_member_social_feed", resource="partnerApiPostsExternal"
-    )
     body = json_body(ctx)
+    if linkedin_organizations.is_org(body.get("author")):
+        token = linkedin_organizations.org_post_token(ctx, body["author"])
+    else:
+        token = member_token(
+            ctx, "w_member_social", "w_member_social_feed", resource="partnerApiPostsExternal"
+        )
     urn_kind = _validate_post(ctx, body, token)
+    parent = linkedin_organizations.reshare_parent(ctx, body)
     store = ctx.store
     posts = store.state["linkedin"]["posts"]
     now = store.now()
     commentary = body.get("commentary", "")
     key = _dedupe_key(body["author"], commentary, body.get("content"))
+    if parent is not None:  # a re-share is the same post only when it re-shares the same parent
+        key = hashlib.sha256(f"{key} {parent}".encode()).hexdigest()
     window = float(store.config["linkedin_duplicate_window_seconds"])
     for existing in posts.values():
         if (
@@ -378,6 +390,8 @@ def create_post(ctx: Ctx) -> Response:
                 code="DUPLICATE_POST",
             )
     profile = store.profile("linkedin", token["subject"]) or {}
+    if linkedin_organizations.is_org(body["author"]):
+        profile = {"followers": linkedin_organizations.audience(ctx, body["author"])}
     urn = f"urn:li:{urn_kind}:{7300000000000000000 + store.next_seq()}"
     published = body["lifecycleState"] == "PUBLISHED"
     posts[urn] = {
@@ -390,6 +404,7 @@ def create_post(ctx: Ctx) -> Response:
         "lifecycleStateInfo": {"isEditedByAuthor": False},
         "isReshareDisabledByAuthor": bool(body.get("isReshareDisabledByAuthor", False)),
         "content": body.get("content"),
+        "reshareContext": {"parent": parent} if parent else None,
         "createdAt": _ms(now),
         "publishedAt": _ms(now) if published else None,
         "lastModifiedAt": _ms(now),
@@ -440,7 +455,11 @@ def list_posts(ctx: Ctx) -> Response:
     just ``w_member_social`` gets 403 ``ACCESS_DENIED``, as on LinkedIn.
     """
     rest_headers(ctx)
-    token = member_token(ctx, "r_member_social", resource="partnerApiPostsExternal")
+    wanted = unquote(ctx.req.arg("author") or "")
+    if linkedin_organizations.is_org(wanted):
+        token = linkedin_organizations.org_read_token(ctx, wanted)
+    else:
+        token = member_token(ctx, "r_member_social", resource="partnerApiPostsExternal")
     if ctx.req.arg("q") != "author":
         return linkedin_error(
             400,
@@ -455,7 +474,9 @@ def list_posts(ctx: Ctx) -> Response:
             "ERROR :: /author :: field is required",
             [("author", "MISSING_FIELD", "field is required")],
         )
-    if author != person_urn(token):
+    if author != wanted or (
+        not linkedin_organizations.is_org(author) and author != person_urn(token)
+    ):
         return access_denied(ctx, "partnerApiPostsExternal")
     try:
         start = max(0, int(ctx.req.arg("start") or 0))

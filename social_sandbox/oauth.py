@@ -27,6 +27,10 @@ LINKEDIN_SCOPES = {
     "r_member_social",
     "r_member_postAnalytics",
     "r_1st_connections_size",
+    # Company pages (Community Management API): social_sandbox.linkedin_organizations
+    "w_organization_social",
+    "r_organization_social",
+    "rw_organization_admin",
 }
 INSTAGRAM_SCOPES = {
     "instagram_business_basic",

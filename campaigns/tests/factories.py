@@ -10,6 +10,7 @@ import factory
 from django.utils import timezone
 
 from campaigns.models import (
+    Amplification,
     Campaign,
     CampaignItem,
     CampaignStatus,
@@ -21,6 +22,7 @@ from campaigns.models import (
     Redemption,
     Reward,
 )
+from social.models import OrganizationAccount, OrganizationAccountKind
 from tests.factories import MembershipFactory, OrganizationFactory
 
 
@@ -112,3 +114,45 @@ class RaffleFactory(factory.django.DjangoModelFactory[Raffle]):
     seed = factory.LazyFunction(_seed)
     commitment = factory.LazyAttribute(lambda o: hashlib.sha256(bytes.fromhex(o.seed)).hexdigest())
     pseudonym_key = factory.LazyFunction(_seed)
+
+
+# --- Company-page amplification ----------------------------------------------------------
+
+
+class OrganizationAccountFactory(factory.django.DjangoModelFactory[OrganizationAccount]):
+    class Meta:
+        model = OrganizationAccount
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    network = "linkedin"
+    kind = OrganizationAccountKind.LINKEDIN_PAGE
+    external_id = factory.Sequence(lambda n: f"urn:li:organization:{9000 + n}")
+    display_name = factory.Sequence(lambda n: f"Company page {n}")
+
+    @factory.post_generation
+    def token(
+        account: OrganizationAccount, create: bool, extracted: str | None, **kwargs: object
+    ) -> None:
+        account.set_token(
+            access_token=extracted or f"page-token-{account.external_id}", expires_at=None
+        )
+        if create:
+            account.save()
+
+
+class AmplificationFactory(factory.django.DjangoModelFactory[Amplification]):
+    class Meta:
+        model = Amplification
+
+    share = factory.SubFactory(
+        "social.tests.factories.ShareFactory",
+        state="published",
+        external_id=factory.Sequence(lambda n: f"urn:li:share:{7100000000000000000 + n}"),
+    )
+    organization = factory.LazyAttribute(lambda o: o.share.organization)
+    account = factory.SubFactory(
+        OrganizationAccountFactory, organization=factory.SelfAttribute("..organization")
+    )
+    network = "linkedin"
+    comment = "Proud of our team"

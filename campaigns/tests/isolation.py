@@ -37,9 +37,27 @@ def _raffle(tenant: Any) -> int:
     return RaffleFactory.create(organization=tenant.org).pk
 
 
+def _company_page(tenant: Any) -> int:
+    from .factories import OrganizationAccountFactory
+
+    return OrganizationAccountFactory.create(organization=tenant.org).pk
+
+
+def _amplification(tenant: Any) -> int:
+    from .factories import AmplificationFactory
+
+    return AmplificationFactory.create(
+        share__membership=tenant.members["employee"],
+        account__organization=tenant.org,
+        organization=tenant.org,
+    ).pk
+
+
 KWARG_FACTORIES: dict[str, Callable[[Any], Any]] = {
     "campaign_id": _campaign,
     "reward_id": _reward,
     "redemption_id": _redemption,
     "raffle_id": _raffle,
+    "company_page_id": _company_page,
+    "amplification_id": _amplification,
 }

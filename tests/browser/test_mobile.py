@@ -74,6 +74,7 @@ SCREENSHOTS = {
     "points_mine": "my-points", "points_ledger": "points-ledger",
     "rewards_catalogue": "rewards", "rewards_redemptions": "reward-requests",
     "raffle_public": "raffle", "raffle_detail": "raffle-manager",
+    "amplify_candidates": "amplify", "company_pages": "company-pages",
 }
 # fmt: on
 
