@@ -72,6 +72,7 @@ CROSS_TENANT_SWEEPS: tuple[str, ...] = (
     "social.services.clicks.dangerously_links_of_clicks",
     "social.services.clicks.dangerously_click_events_stored",
     "social.services.clicks.dangerously_uncounted_clicks",
+    "campaigns.services.hashtags.dangerously_organizations_with_hashtag_search",
 )
 
 #: Cache keys without an organization, and why that is safe.

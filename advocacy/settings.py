@@ -237,6 +237,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "social.tasks.accounts_warn_expiring",
         "schedule": 6 * 3600.0,
     },
+    "campaigns-hashtags-fetch": {"task": "campaigns.tasks.hashtags_fetch_due", "schedule": 3600.0},
 }
 
 # --- Auth and accounts (django-allauth) --------------------------------------

@@ -1,0 +1,3 @@
+"""Celery tasks of campaigns, one module per feature (imported here for autodiscovery)."""
+
+from . import hashtags  # noqa: F401

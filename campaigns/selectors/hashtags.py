@@ -1,0 +1,144 @@
+"""Reads of hashtag tracking: a campaign's hashtag counts through Chorus, its Instagram
+mentions, and the organization's Instagram search budget. A campaign's counts are two
+aggregate queries over the ``(organization, hashtag, published_at)`` index, whatever the
+organization's size; a page of mentions is one keyset query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from advocacy.models import Organization
+from social.models import (
+    AccountStatus,
+    OrganizationAccount,
+    OrganizationAccountKind,
+    ShareState,
+)
+
+from ..models import Campaign, CampaignStatus, HashtagMention, ShareHashtag
+from ..services.hashtags import (
+    SEARCH_LIMIT,
+    PlannedHashtag,
+    hashtag_key,
+    hashtag_plan,
+    searches_in_window,
+)
+
+MENTIONS_PAGE = 20
+
+
+@dataclass
+class HashtagCounts:
+    """Shares published through Chorus in the campaign's dates whose caption carries one of
+    its hashtags (a share with two of them counts once), whatever item was shared."""
+
+    hashtags: list[str]
+    total: int = 0
+    by_network: list[tuple[str, int]] = field(default_factory=list)
+    by_day: list[tuple[date, int]] = field(default_factory=list)
+    mentions: int = 0
+
+
+def _window(campaign: Campaign, now: datetime) -> tuple[datetime, datetime]:
+    return campaign.starts_at, min(campaign.ends_at, now)
+
+
+def campaign_hashtag_counts(
+    *, organization: Organization, campaign: Campaign, now: datetime | None = None
+) -> HashtagCounts:
+    now = now or timezone.now()
+    tags = sorted({hashtag_key(str(t)) for t in campaign.hashtags or [] if hashtag_key(str(t))})
+    counts = HashtagCounts(hashtags=tags)
+    if not tags:
+        return counts
+    start, end = _window(campaign, now)
+    rows = ShareHashtag.objects.filter(
+        organization=organization,
+        hashtag__in=tags,
+        published_at__gte=start,
+        published_at__lte=end,
+    ).filter(Q(share__state=ShareState.PUBLISHED))
+    by_network = (
+        rows.values("network").annotate(n=Count("share", distinct=True)).order_by("-n", "network")
+    )
+    counts.by_network = [(r["network"], r["n"]) for r in by_network]
+    by_day = (
+        rows.annotate(day=TruncDate("published_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(n=Count("share", distinct=True))
+        .order_by("day")
+    )
+    counts.by_day = [(r["day"], r["n"]) for r in by_day]
+    counts.total = rows.values("share").distinct().count()
+    counts.mentions = HashtagMention.objects.filter(
+        organization=organization, campaign=campaign
+    ).count()
+    return counts
+
+
+def campaign_mentions(
+    *,
+    organization: Organization,
+    campaign: Campaign,
+    before_id: int | None = None,
+    limit: int = MENTIONS_PAGE,
+) -> list[HashtagMention]:
+    """Newest found first (by id: the order they were found, stable for paging)."""
+    qs = HashtagMention.objects.filter(organization=organization, campaign=campaign).select_related(
+        "membership__user"
+    )
+    if before_id:
+        qs = qs.filter(pk__lt=before_id)
+    return list(qs.order_by("-id")[:limit])
+
+
+def instagram_business_account(*, organization: Organization) -> OrganizationAccount | None:
+    return (
+        OrganizationAccount.objects.filter(
+            organization=organization, kind=OrganizationAccountKind.INSTAGRAM_BUSINESS
+        )
+        .exclude(status=AccountStatus.DISCONNECTED)
+        .order_by("pk")
+        .first()
+    )
+
+
+@dataclass
+class SearchBudget:
+    account: OrganizationAccount | None
+    used: int
+    limit: int
+    plan: list[PlannedHashtag]
+    searched: list[Any]
+
+
+def search_budget(*, organization: Organization, now: datetime | None = None) -> SearchBudget:
+    account = instagram_business_account(organization=organization)
+    if account is None:
+        return SearchBudget(None, 0, SEARCH_LIMIT, [], [])
+    window = searches_in_window(account=account, now=now)
+    return SearchBudget(
+        account=account,
+        used=len(window),
+        limit=SEARCH_LIMIT,
+        plan=hashtag_plan(account=account, organization=organization, now=now),
+        searched=sorted(window.values(), key=lambda s: s.first_searched_at),
+    )
+
+
+def campaigns_with_hashtags(*, organization: Organization) -> list[Campaign]:
+    """Live campaigns first, then the most recent others (at most 50)."""
+    qs = Campaign.objects.filter(organization=organization).exclude(hashtags=[])
+    live = list(qs.filter(status=CampaignStatus.LIVE).order_by("-starts_at", "-pk")[:50])
+    rest = list(
+        qs.exclude(status__in=[CampaignStatus.LIVE, CampaignStatus.DRAFT]).order_by(
+            "-starts_at", "-pk"
+        )[: max(0, 50 - len(live))]
+    )
+    return live + rest
