@@ -75,11 +75,63 @@ def campaign_hashtag_counts(
         .order_by("day")
     )
     counts.by_day = [(r["day"], r["n"]) for r in by_day]
-    counts.total = rows.values("share").distinct().count()
+    # A share has one network: the sum of distinct shares per network is the distinct total.
+    counts.total = sum(n for _network, n in counts.by_network)
     counts.mentions = HashtagMention.objects.filter(
         organization=organization, campaign=campaign
     ).count()
     return counts
+
+
+def campaigns_hashtag_summaries(
+    *, organization: Organization, campaigns: list[Campaign], now: datetime | None = None
+) -> dict[int, HashtagCounts]:
+    """Totals and networks of many campaigns in two queries (the managers' list): one
+    filtered count per campaign over the union of their hashtags and dates."""
+    now = now or timezone.now()
+    result: dict[int, HashtagCounts] = {}
+    filters: dict[str, Q] = {}
+    all_tags: set[str] = set()
+    for campaign in campaigns:
+        tags = sorted({hashtag_key(str(t)) for t in campaign.hashtags or [] if hashtag_key(str(t))})
+        result[campaign.pk] = HashtagCounts(hashtags=tags)
+        if tags:
+            start, end = _window(campaign, now)
+            all_tags.update(tags)
+            filters[f"c{campaign.pk}"] = Q(
+                hashtag__in=tags, published_at__gte=start, published_at__lte=end
+            )
+    if filters:
+        start = min(c.starts_at for c in campaigns)
+        rows = (
+            ShareHashtag.objects.filter(
+                organization=organization,
+                hashtag__in=sorted(all_tags),
+                published_at__gte=start,
+                published_at__lte=now,
+                share__state=ShareState.PUBLISHED,
+            )
+            .values("network")
+            .annotate(
+                **{key: Count("share", distinct=True, filter=q) for key, q in filters.items()}
+            )
+            .order_by("network")
+        )
+        for row in rows:
+            for key in filters:
+                if row[key]:
+                    result[int(key[1:])].by_network.append((row["network"], row[key]))
+        for counts in result.values():
+            counts.by_network.sort(key=lambda nn: (-nn[1], nn[0]))
+            counts.total = sum(n for _network, n in counts.by_network)
+    mentions = (
+        HashtagMention.objects.filter(organization=organization, campaign__in=list(result))
+        .values("campaign_id")
+        .annotate(n=Count("id"))
+    )
+    for row in mentions:
+        result[row["campaign_id"]].mentions = row["n"]
+    return result
 
 
 def campaign_mentions(
