@@ -18,7 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "instagram/callback/", views.InstagramCallbackView.as_view(), name="org_instagram_callback"
     ),
     path(
-        "instagram/<int:account_id>/disconnect/",
+        "instagram/<int:instagram_account_id>/disconnect/",
         views.InstagramDisconnectView.as_view(),
         name="org_instagram_disconnect",
     ),

@@ -177,7 +177,7 @@ class InstagramDisconnectView(OrgPageView):
         self.account = access_by_id(
             OrganizationAccount,
             organization=self.organization,
-            pk=self.kwargs["account_id"],
+            pk=self.kwargs["instagram_account_id"],
             queryset=OrganizationAccount.objects.filter(
                 kind=OrganizationAccountKind.INSTAGRAM_BUSINESS
             ),
