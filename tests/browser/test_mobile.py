@@ -55,7 +55,8 @@ MUST_SEE = ("org_home", "content_feed", "content_item", "share_compose", "share_
 SCREENSHOTS = {"org_home": "home", "content_feed": "feed", "content_item": "item",
                "share_compose": "composer", "shares_mine": "my-shares",
                "members_list": "members", "audit_log": "audit-log",
-               "guidelines_document": "policy", "networks_health": "network-health"}  # fmt: skip
+               "guidelines_document": "policy", "networks_health": "network-health",
+               "hashtags_mentions": "hashtags"}  # fmt: skip
 
 #: What sticks out of the window, for the failure message.
 OVERFLOW_JS = """() => {
