@@ -126,11 +126,7 @@ def test_the_campaign_page_include_renders(world):
     _mention(campaign, 7)
     html = render_to_string(
         "campaigns/hashtags/_campaign_panel.html",
-        {
-            "hashtag_context": hashtag_panel_context(
-                organization=world.a.org, campaign=campaign
-            )
-        },
+        {"hashtag_context": hashtag_panel_context(organization=world.a.org, campaign=campaign)},
     )
     assert 'data-testid="hashtag-shares">1<' in html
     assert "https://www.instagram.com/p/7/" in html
