@@ -111,7 +111,7 @@ class HashtagCampaignViewSet(OrgScopedViewSet):
         responses=HashtagCampaignSerializer(many=True),
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = list(self.paginate_queryset(self.get_queryset()) or [])
         summaries = campaigns_hashtag_summaries(organization=self.organization, campaigns=page)
         return self.get_paginated_response(
             [_payload(c, summaries[c.pk], detail=False) for c in page]

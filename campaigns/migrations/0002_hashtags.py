@@ -5,6 +5,36 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
+def record_published_shares(apps, schema_editor):
+    """Shares published before hashtag tracking: their hashtags, as publishing records them."""
+    from social.hashtags import hashtags
+
+    Share = apps.get_model("social", "Share")
+    ShareHashtag = apps.get_model("campaigns", "ShareHashtag")
+    last = 0
+    while True:
+        batch = list(
+            Share.objects.filter(state="published", caption__contains="#", pk__gt=last)
+            .order_by("pk")
+            .only("pk", "organization_id", "caption", "network", "published_at", "created_at")[:1000]
+        )
+        if not batch:
+            return
+        rows = [
+            ShareHashtag(
+                organization_id=share.organization_id,
+                share_id=share.pk,
+                hashtag=tag[:100],
+                network=share.network,
+                published_at=share.published_at or share.created_at,
+            )
+            for share in batch
+            for tag in sorted({t.casefold() for t in hashtags(share.caption)})
+        ]
+        ShareHashtag.objects.bulk_create(rows, ignore_conflicts=True)
+        last = batch[-1].pk
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -67,4 +97,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('share', 'hashtag'), name='sharehashtag_unique')],
             },
         ),
+        migrations.RunPython(record_published_shares, migrations.RunPython.noop),
     ]

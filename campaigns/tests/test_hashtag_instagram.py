@@ -225,3 +225,18 @@ def test_concurrent_fetches_store_each_post_once(postgres_only, sandbox, world):
     assert not errors, errors
     assert HashtagMention.objects.filter(campaign=campaign).count() == 8
     assert HashtagSearch.objects.filter(organization=world.a.org).count() == 1
+
+
+def test_the_sweep_finds_organizations_with_an_account_and_a_live_campaign(
+    connected, sandbox, world
+):
+    from campaigns.services.hashtags import dangerously_organizations_with_hashtag_search
+    from campaigns.tasks.hashtags import hashtags_fetch_organization
+
+    assert dangerously_organizations_with_hashtag_search() == []
+    CampaignFactory.create(organization=world.a.org, hashtags=["Spring"])
+    CampaignFactory.create(organization=world.b.org, hashtags=["Spring"])  # no account in b
+    assert dangerously_organizations_with_hashtag_search() == [world.a.org.pk]
+    seed_public_media(sandbox, {"caption": "#Spring"})
+    assert hashtags_fetch_organization(world.a.org.pk) == 1
+    assert hashtags_fetch_organization(987654321) == 0
