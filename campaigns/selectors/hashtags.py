@@ -14,12 +14,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from advocacy.models import Organization
-from social.models import (
-    AccountStatus,
-    OrganizationAccount,
-    OrganizationAccountKind,
-    ShareState,
-)
+from advocacy.networks import Network
+from social.models import AccountStatus, OrganizationAccount, OrganizationAccountKind
 
 from ..models import Campaign, CampaignStatus, HashtagMention, ShareHashtag
 from ..services.hashtags import (
@@ -44,6 +40,12 @@ class HashtagCounts:
     by_day: list[tuple[date, int]] = field(default_factory=list)
     mentions: int = 0
 
+    @property
+    def network_rows(self) -> list[tuple[str, int]]:
+        """``by_network`` with each network's name as people read it."""
+        labels = dict(Network.choices)
+        return [(str(labels.get(n, n)), count) for n, count in self.by_network]
+
 
 def _window(campaign: Campaign, now: datetime) -> tuple[datetime, datetime]:
     return campaign.starts_at, min(campaign.ends_at, now)
@@ -58,12 +60,14 @@ def campaign_hashtag_counts(
     if not tags:
         return counts
     start, end = _window(campaign, now)
+    # Rows exist only for published shares (a terminal state; a deleted share takes its rows
+    # with it), so the index alone answers: no join to the shares.
     rows = ShareHashtag.objects.filter(
         organization=organization,
         hashtag__in=tags,
         published_at__gte=start,
         published_at__lte=end,
-    ).filter(Q(share__state=ShareState.PUBLISHED))
+    )
     by_network = (
         rows.values("network").annotate(n=Count("share", distinct=True)).order_by("-n", "network")
     )
@@ -109,7 +113,6 @@ def campaigns_hashtag_summaries(
                 hashtag__in=sorted(all_tags),
                 published_at__gte=start,
                 published_at__lte=now,
-                share__state=ShareState.PUBLISHED,
             )
             .values("network")
             .annotate(
