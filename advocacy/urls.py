@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from campaigns.views import hashtags as hashtags_views
 from content_library.views.feed import FeedView
 
 from .api import docs as api_docs
@@ -78,6 +79,12 @@ urlpatterns = [
     # Public raffle pages: the published commitment, list hash, seed and winners
     path("raffles/", include("campaigns.urls.public")),
     path("accounts/", include("allauth.urls")),
+    # Facebook Login for Business's one registered redirect (campaigns: hashtag tracking)
+    path(
+        "integrations/instagram/callback/",
+        hashtags_views.instagram_oauth_return,
+        name="instagram_oauth_return",
+    ),
     path("account/", account.profile, name="account_profile"),
     path("account/language/", account.language_switch, name="language_switch"),
     path("account/api-tokens/", tokens.api_tokens, name="account_api_tokens"),

@@ -32,7 +32,10 @@ def connect_instagram(sandbox: Any, client: Client, org_slug: str) -> Any:
     )
     assert answer.status_code in (302, 303), answer.text
     back = urlsplit(answer.headers["Location"])
-    return client.get(f"{back.path}?{back.query}")
+    assert back.path == reverse("instagram_oauth_return")  # the one registered redirect URI
+    forwarded = client.get(f"{back.path}?{back.query}")
+    assert forwarded.status_code == 302, forwarded
+    return client.get(forwarded["Location"])
 
 
 def business_account(organization: Any) -> OrganizationAccount:

@@ -240,3 +240,10 @@ def test_the_sweep_finds_organizations_with_an_account_and_a_live_campaign(
     seed_public_media(sandbox, {"caption": "#Spring"})
     assert hashtags_fetch_organization(world.a.org.pk) == 1
     assert hashtags_fetch_organization(987654321) == 0
+
+
+def test_the_registered_redirect_forwards_only_a_login_started_here(world):
+    url = reverse("instagram_oauth_return")
+    assert Client().get(url, {"code": "x", "state": "y"})["Location"].startswith("/accounts/login")
+    response = _admin_client(world).get(url, {"code": "x", "state": "y"})
+    assert response["Location"] == reverse("home")

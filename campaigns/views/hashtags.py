@@ -39,8 +39,26 @@ from ..services.hashtags import instagram_business_connect, instagram_business_d
 SESSION_KEY = "campaigns_instagram_oauth"
 
 
-def _callback_url(request: HttpRequest, org_slug: str) -> str:
-    return request.build_absolute_uri(reverse("org_instagram_callback", args=[org_slug]))
+def _callback_url(request: HttpRequest) -> str:
+    """The one redirect URI registered with Meta (it must match exactly), for every
+    organization: ``instagram_oauth_return`` forwards to the organization's callback."""
+    return request.build_absolute_uri(reverse("instagram_oauth_return"))
+
+
+def instagram_oauth_return(request: HttpRequest) -> HttpResponse:
+    """Facebook's redirect lands here (outside ``/o/``); the login started in one
+    organization, whose slug the session keeps, and its callback page checks everything."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    started = request.session.get(SESSION_KEY) or {}
+    slug = started.get("org_slug")
+    if not isinstance(slug, str) or not slug:
+        messages.error(
+            request, _("This Instagram connection was not started here. Please start again.")
+        )
+        return redirect("home")
+    query = request.GET.urlencode()
+    return redirect(reverse("org_instagram_callback", args=[slug]) + (f"?{query}" if query else ""))
 
 
 class HashtagsMentionsView(OrgPageView):
@@ -119,11 +137,10 @@ class InstagramConnectView(OrgPageView):
         request.session[SESSION_KEY] = {
             "state": state,
             "organization_id": self.organization.pk,
+            "org_slug": self.organization.slug,
             "user_id": request.user.pk,
         }
-        url = InstagramHashtagClient.authorize_url(
-            redirect_uri=_callback_url(request, self.organization.slug), state=state
-        )
+        url = InstagramHashtagClient.authorize_url(redirect_uri=_callback_url(request), state=state)
         return redirect(url)
 
 
@@ -154,7 +171,7 @@ class InstagramCallbackView(OrgPageView):
             accounts = instagram_business_connect(
                 actor=self.membership,
                 code=request.GET["code"],
-                redirect_uri=_callback_url(request, self.organization.slug),
+                redirect_uri=_callback_url(request),
             )
         except ValidationError as exc:
             for message in service_error_messages(exc):
