@@ -418,6 +418,20 @@ ACTIONS: dict[str, AuditAction] = {
             name=_data("page"),
         ),
     ),
+    "instagram_business.connected": AuditAction(
+        gettext_lazy("Instagram business account connected"),
+        _simple(
+            gettext_lazy("%(actor)s connected the Instagram business account %(account)s"),
+            account=_data("account"),
+        ),
+    ),
+    "instagram_business.disconnected": AuditAction(
+        gettext_lazy("Instagram business account disconnected"),
+        _simple(
+            gettext_lazy("%(actor)s disconnected the Instagram business account %(account)s"),
+            account=_data("account"),
+        ),
+    ),
     # Content library
     "content_item.created": AuditAction(
         gettext_lazy("Content created"), _item_sentence(gettext_lazy("%(actor)s created %(title)s"))

@@ -76,6 +76,7 @@ CROSS_TENANT_SWEEPS: tuple[str, ...] = (
     "campaigns.tasks.points.dangerously_organizations_for_streaks",
     "campaigns.services.raffles.dangerously_raffles_due",
     "campaigns.services.amplification.dangerously_amplifications",
+    "campaigns.services.hashtags.dangerously_organizations_with_hashtag_search",
 )
 
 #: Cache keys without an organization, and why that is safe.

@@ -248,6 +248,7 @@ CELERY_BEAT_SCHEDULE = {
     # Scheduled campaigns go live at their start, live ones end at their end.
     "campaigns-clock": {"task": "campaigns.tasks.campaigns_clock", "schedule": 60.0},
     "campaigns-raffles-close-due": {"task": "campaigns.tasks.raffles_close_due", "schedule": 60.0},
+    "campaigns-hashtags-fetch": {"task": "campaigns.tasks.hashtags_fetch_due", "schedule": 3600.0},
 }
 
 # --- Auth and accounts (django-allauth) --------------------------------------

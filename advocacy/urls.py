@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from campaigns.views import amplification as amplification_views
+from campaigns.views import hashtags as hashtags_views
 from content_library.views.feed import FeedView
 
 from .api import docs as api_docs
@@ -85,6 +86,12 @@ urlpatterns = [
         name="company_page_callback",
     ),
     path("accounts/", include("allauth.urls")),
+    # Facebook Login for Business's one registered redirect (campaigns: hashtag tracking)
+    path(
+        "integrations/instagram/callback/",
+        hashtags_views.instagram_oauth_return,
+        name="instagram_oauth_return",
+    ),
     path("account/", account.profile, name="account_profile"),
     path("account/language/", account.language_switch, name="language_switch"),
     path("account/api-tokens/", tokens.api_tokens, name="account_api_tokens"),

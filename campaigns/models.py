@@ -561,6 +561,94 @@ class Amplification(TenantModel):
         return f"amplification {self.pk} {self.network} {self.state}"
 
 
+# --- Hashtag tracking ------------------------------------------------------------------
+
+
+class ShareHashtag(TenantModel):
+    """One hashtag (case-folded, without ``#``) of one share's caption, written when the share
+    is published (``campaigns.services.hashtags``), so that a campaign's hashtag counts are
+    read from an index instead of scanning captions."""
+
+    share = models.ForeignKey("social.Share", on_delete=models.CASCADE, related_name="+")
+    hashtag = models.CharField(max_length=100)
+    network = models.CharField(max_length=16)
+    published_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["share", "hashtag"], name="sharehashtag_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "hashtag", "published_at"], name="sharehashtag_org_tag"
+            ),
+        ]
+
+
+class MentionSource(models.TextChoices):
+    INSTAGRAM_RECENT = "instagram_recent", _("Instagram hashtag search (recent)")
+    INSTAGRAM_TOP = "instagram_top", _("Instagram hashtag search (top)")
+
+
+class HashtagMention(TenantModel):
+    """A public post with a campaign's hashtag found by Instagram's Hashtag Search. Unique per
+    organization, network and post id: fetching twice (or concurrently) stores it once."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="mentions")
+    hashtag = models.CharField(max_length=100)
+    source = models.CharField(max_length=20, choices=MentionSource.choices)
+    network = models.CharField(max_length=16)
+    external_id = models.CharField(max_length=128)
+    permalink = models.URLField(max_length=1000, blank=True)
+    caption_excerpt = models.CharField(max_length=300, blank=True)
+    media_type = models.CharField(max_length=32, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    # The member whose share through Chorus is this post (Hashtag Search does not say who
+    # posted: see campaigns.services.hashtags).
+    membership = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    found_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "network", "external_id"], name="hashtagmention_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "campaign", "-posted_at", "-id"],
+                name="hashtagmention_campaign",
+            ),
+        ]
+
+
+class HashtagSearch(TenantModel):
+    """A hashtag the organization's Instagram business account asked ``ig_hashtag_search``
+    for: Instagram counts 30 unique hashtags per account in a rolling 7 days from the first
+    query, and a repeat neither counts again nor restarts the 7 days."""
+
+    account = models.ForeignKey(
+        "social.OrganizationAccount", on_delete=models.CASCADE, related_name="+"
+    )
+    hashtag = models.CharField(max_length=100)
+    hashtag_external_id = models.CharField(max_length=64, blank=True)
+    first_searched_at = models.DateTimeField(default=timezone.now)
+    last_searched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "hashtag"], name="hashtagsearch_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "account", "-first_searched_at"],
+                name="hashtagsearch_account",
+            ),
+        ]
+
+
 __all__ = [
     "Amplification",
     "AmplificationState",
@@ -570,6 +658,9 @@ __all__ = [
     "CampaignItem",
     "CampaignStatus",
     "GoalMetric",
+    "HashtagMention",
+    "HashtagSearch",
+    "MentionSource",
     "PointsAction",
     "PointsBalance",
     "PointsEntry",
@@ -583,4 +674,5 @@ __all__ = [
     "Redemption",
     "RedemptionStatus",
     "Reward",
+    "ShareHashtag",
 ]

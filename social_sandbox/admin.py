@@ -362,17 +362,21 @@ def add_profile(ctx: Ctx) -> Response:
             page_id = str(spec.get("id") or 100000000000000 + seq * 10 + index)
             if store.facebook_page(page_id) is not None:
                 raise _bad(f"a page {page_id} exists")
-            pages.append(
-                {
-                    "id": page_id,
-                    "name": spec["name"],
-                    "category": spec.get("category", "Company"),
-                    "followers": int(spec.get("followers", 100)),
-                    "tasks": spec.get(
-                        "tasks", ["ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MODERATE", "MANAGE"]
-                    ),
-                }
-            )
+            page_record: dict[str, Any] = {
+                "id": page_id,
+                "name": spec["name"],
+                "category": spec.get("category", "Company"),
+                "followers": int(spec.get("followers", 100)),
+                "tasks": spec.get(
+                    "tasks", ["ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MODERATE", "MANAGE"]
+                ),
+            }
+            linked = str(spec.get("instagram_business_account") or "")
+            if linked:
+                if not linked.isdigit():
+                    raise _bad("instagram_business_account is an Instagram user id (digits)")
+                page_record["instagram_business_account"] = linked
+            pages.append(page_record)
         profile["pages"] = pages
     store.state["profiles"][network].append(profile)
     return Response.json(profile, status=201)

@@ -154,6 +154,7 @@ class SandboxApp:
             facebook,
             facebook_www,
             instagram,
+            instagram_hashtags,
             linkedin,
             linkedin_organizations,
             oauth,
@@ -163,6 +164,7 @@ class SandboxApp:
         linkedin.register(self.router)
         linkedin_organizations.register(self.router)
         instagram.register(self.router)
+        instagram_hashtags.register(self.router)
         facebook.register(self.router)
         facebook_www.register(self.router)
         admin.register(self.router)

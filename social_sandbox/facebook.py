@@ -92,6 +92,11 @@ def _fb_page_data(ctx: Ctx, page_record: dict[str, Any]) -> dict[str, Any]:
         "fan_count": page_record.get("followers", 0),
         "tasks": page_record.get("tasks", []),
         "link": ctx.url(f"/facebook/www/{page_record['id']}"),
+        "instagram_business_account": (
+            {"id": page_record["instagram_business_account"]}
+            if page_record.get("instagram_business_account")
+            else None
+        ),
     }
 
 

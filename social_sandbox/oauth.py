@@ -50,6 +50,8 @@ FACEBOOK_SCOPES = {
     "pages_manage_engagement",
     "read_insights",
     "business_management",
+    # Instagram API with Facebook Login (hashtag search: social_sandbox/instagram_hashtags.py)
+    "instagram_basic",
 }
 
 LINKEDIN_CODE_ERROR = (

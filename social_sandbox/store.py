@@ -135,6 +135,8 @@ def _seed_profiles() -> dict[str, list[dict[str, Any]]]:
                         "category": "Company",
                         "followers": 48000,
                         "tasks": ["ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MODERATE", "MANAGE"],
+                        # Instagram API with Facebook Login: the page's linked business account.
+                        "instagram_business_account": "17841400000000012",
                     },
                     {
                         "id": "100000000000103",

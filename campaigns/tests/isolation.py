@@ -53,6 +53,21 @@ def _amplification(tenant: Any) -> int:
     ).pk
 
 
+def _instagram_account(tenant: Any) -> int:
+    from social.models import OrganizationAccount, OrganizationAccountKind
+
+    account = OrganizationAccount(
+        organization=tenant.org,
+        network="instagram",
+        kind=OrganizationAccountKind.INSTAGRAM_BUSINESS,
+        external_id="17841400000000012",  # the same id in both tenants, on purpose
+        display_name="acme",
+    )
+    account.set_token(access_token="token-of-" + tenant.org.slug, expires_at=None)
+    account.save()
+    return account.pk
+
+
 KWARG_FACTORIES: dict[str, Callable[[Any], Any]] = {
     "campaign_id": _campaign,
     "reward_id": _reward,
@@ -60,4 +75,5 @@ KWARG_FACTORIES: dict[str, Callable[[Any], Any]] = {
     "raffle_id": _raffle,
     "company_page_id": _company_page,
     "amplification_id": _amplification,
+    "instagram_account_id": _instagram_account,
 }

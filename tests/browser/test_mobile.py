@@ -75,6 +75,7 @@ SCREENSHOTS = {
     "rewards_catalogue": "rewards", "rewards_redemptions": "reward-requests",
     "raffle_public": "raffle", "raffle_detail": "raffle-manager",
     "amplify_candidates": "amplify", "company_pages": "company-pages",
+    "hashtags_mentions": "hashtags",
 }
 # fmt: on
 
