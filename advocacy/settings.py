@@ -412,6 +412,8 @@ SPECTACULAR_SETTINGS = {
         "RuleKindEnum": "guidelines.models.RuleKind",
         "ShareStateEnum": "social.models.ShareState",
         "ShareMethodEnum": "social.models.ShareMethod",
+        "PointsActionEnum": "campaigns.models.PointsAction",
+        "PointsEarningActionEnum": "campaigns.models.EARNING_ACTION_CHOICES",
     },
 }
 
