@@ -423,6 +423,8 @@ SPECTACULAR_SETTINGS = {
         "AccountStatusEnum": "social.models.AccountStatus",
         "OrganizationAccountKindEnum": "social.models.OrganizationAccountKind",
         "AmplificationStateEnum": "campaigns.models.AmplificationState",
+        "PointsActionEnum": "campaigns.models.PointsAction",
+        "PointsEarningActionEnum": "campaigns.models.EARNING_ACTION_CHOICES",
     },
 }
 

@@ -192,15 +192,15 @@ EARNING_ACTIONS = (
     PointsAction.WEEKLY_STREAK,
     PointsAction.INVITATION_ACCEPTED,
 )
+#: The choices of an earning action (rules, their forms and the API).
+EARNING_ACTION_CHOICES = [(a.value, a.label) for a in EARNING_ACTIONS]
 
 
 class PointsRule(TenantModel):
     """Points for one action from ``effective_from`` on. Never edited: saving new points adds
     a row, so past entries keep the points of the rule in force when they happened."""
 
-    action = models.CharField(
-        _("action"), max_length=24, choices=[(a.value, a.label) for a in EARNING_ACTIONS]
-    )
+    action = models.CharField(_("action"), max_length=24, choices=EARNING_ACTION_CHOICES)
     points = models.PositiveIntegerField(_("points"))
     # Most points one member can earn by this action in one day (organization's time zone).
     daily_cap = models.PositiveIntegerField(_("daily limit per member"), null=True, blank=True)

@@ -29,7 +29,7 @@ from advocacy.api.filters import choice_filters, whole_number_filters
 from advocacy.api.pagination import KeysetPagination
 from advocacy.permissions import Capability, has_capability
 
-from ..models import EARNING_ACTIONS, PointsAction, PointsBalance, PointsEntry, PointsRule
+from ..models import EARNING_ACTION_CHOICES, PointsAction, PointsBalance, PointsEntry, PointsRule
 from ..selectors import points as sel
 from ..services import points as services
 
@@ -83,7 +83,7 @@ class PointsEntrySerializer(serializers.ModelSerializer):
 
 
 class PointsRuleInForceSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=[(a.value, a.label) for a in EARNING_ACTIONS])
+    action = serializers.ChoiceField(choices=EARNING_ACTION_CHOICES)
     points = serializers.IntegerField()
     daily_cap = serializers.IntegerField(allow_null=True)
     per_share_cap = serializers.IntegerField(allow_null=True)
@@ -95,7 +95,7 @@ class PointsRuleInForceSerializer(serializers.Serializer):
 class PointsRuleSerializer(serializers.ModelSerializer):
     """A rule version. Writing one creates a new version in force from now on."""
 
-    action = serializers.ChoiceField(choices=[(a.value, a.label) for a in EARNING_ACTIONS])
+    action = serializers.ChoiceField(choices=EARNING_ACTION_CHOICES)
     points = serializers.IntegerField(min_value=0, max_value=services.MAX_POINTS)
     daily_cap = serializers.IntegerField(
         min_value=1, max_value=services.MAX_CAP, allow_null=True, required=False

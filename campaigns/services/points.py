@@ -35,7 +35,7 @@ Decisions, and why:
   organization's time zone (the day the fact happened). ``per_share_cap``: the most points
   one share earns by clicks, or by engagement, over its life. Both cap the points recorded
   (after a campaign's multiplier). An entry takes only what is left under them; nothing
-  left, no entry.
+  left, no entry. Points later reversed still count toward the limit of their day.
 * **Campaigns.** A share with a campaign earns ``floor(points * multiplier)`` and its entries
   carry the campaign.
 * **Rules in force.** The points of a fact are those of the latest ``PointsRule`` of its
