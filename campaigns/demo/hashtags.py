@@ -66,7 +66,7 @@ def _connected(url: str, organization: Organization, ig_id: str) -> bool:
         info = _admin(url, "GET", f"tokens/{account.access_token}")
     except requests.RequestException:
         return False
-    return info.get("status", "active") == "active"
+    return info.get("status") == "valid"
 
 
 def _connect(url: str, organization: Organization, members: Any) -> None:
