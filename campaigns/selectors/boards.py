@@ -60,8 +60,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Rank
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -607,10 +608,21 @@ def _member_filter(qs: QuerySet, board: Board, prefix: str) -> QuerySet:
 
 
 def _db_raw(board: Board, me_id: int | None, top_n: int, around: int) -> _Raw:
+    """Seven queries whatever the board's size: the top with its ``RANK()`` window, the
+    count, the own score, two keyset queries for the neighbours above and below, their
+    scores, and one conditional count for their ranks."""
     scores = board_scores(board)
-    ordered = scores.order_by("-score", "membership_id")
-    top_pairs = list(ordered.values_list("membership_id", "score")[:top_n]) if top_n else []
-    top = _competition(scores, top_pairs)
+    ranked = scores.annotate(rank=Window(Rank(), order_by=F("score").desc()))
+    top = (
+        [
+            (rank, mid, score)
+            for mid, score, rank in ranked.order_by("-score", "membership_id").values_list(
+                "membership_id", "score", "rank"
+            )[:top_n]
+        ]
+        if top_n
+        else []
+    )
     participants = scores.count()
     me = None
     window: list[tuple[int, int, int]] = []
@@ -626,25 +638,30 @@ def _db_raw(board: Board, me_id: int | None, top_n: int, around: int) -> _Raw:
             above = list(
                 scores.filter(better_or_before)
                 .order_by("score", "-membership_id")
-                .values_list("membership_id", "score")[:around]
+                .values_list("membership_id", flat=True)[:around]
             )
             below = list(
                 scores.filter(after)
                 .order_by("-score", "membership_id")
-                .values_list("membership_id", "score")[:around]
+                .values_list("membership_id", flat=True)[:around]
             )
-            window = _competition(scores, [*reversed(above), mine, *below])
-            me = next(r for r in window if r[1] == me_id)
+            ids = [*reversed(above), me_id, *below]
+            found = dict(scores.filter(membership_id__in=ids).values_list("membership_id", "score"))
+            window = _competition(scores, [(mid, found[mid]) for mid in ids if mid in found])
+            me = next((r for r in window if r[1] == me_id), None)
     return _Raw(participants=participants, top=top, me=me, window=window)
 
 
 def _competition(scores: QuerySet, pairs: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
-    """Each (id, score) with its rank: 1 + how many members score strictly more (one
-    ``COUNT`` per distinct score)."""
-    better: dict[int, int] = {}
-    for _id, score in pairs:
-        if score not in better:
-            better[score] = scores.filter(score__gt=score).count()
+    """Each (id, score) with its rank, 1 + how many members score strictly more: one query
+    (a conditional count per distinct score over the grouped scores)."""
+    distinct = sorted({score for _mid, score in pairs})
+    if not distinct:
+        return []
+    counts = scores.aggregate(
+        **{f"s{i}": Count("membership_id", filter=Q(score__gt=v)) for i, v in enumerate(distinct)}
+    )
+    better = {v: counts[f"s{i}"] for i, v in enumerate(distinct)}
     return [(better[score] + 1, mid, score) for mid, score in pairs]
 
 
@@ -750,6 +767,27 @@ def board_read(
         neighbours=window if public else ([me] if me else []),
         source=source,
         public=public,
+    )
+
+
+def campaign_board_for(
+    campaign: Campaign,
+    viewer: Membership,
+    *,
+    metric: str | None = None,
+    top_n: int = 5,
+    around: int = AROUND_DEFAULT,
+) -> BoardResult:
+    """The campaign's board for its page (``campaigns/boards/_campaign_board.html``): by
+    the campaign's goal metric when it is impressions, engagement or clicks, else points."""
+    if metric is None:
+        metric = campaign.goal_metric if campaign.goal_metric in SHARE_METRICS else METRIC_POINTS
+    return board_read(
+        campaign_board(campaign, metric),
+        viewer=viewer,
+        top_n=top_n,
+        around=around,
+        public=sees_boards(viewer),
     )
 
 

@@ -25,6 +25,7 @@ balances), writes them to a temporary key and renames it over the board in one
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -227,10 +228,8 @@ def board_rebuild(board: Board, *, client: Any = None) -> int:
         boards_redis_failed(error)
         return -1
     finally:
-        try:
+        with contextlib.suppress(*BOARD_ERRORS):
             client.delete(tmp)
-        except BOARD_ERRORS:
-            pass
     return len(scores)
 
 
@@ -252,12 +251,10 @@ def board_rebuild_schedule(board: Board) -> None:
     def enqueue() -> None:
         try:
             bulk_leaderboard_rebuild.delay(board.organization.pk, params)
-        except Exception:  # noqa: BLE001 - a broker hiccup must not fail the page
+        except Exception:
             log.warning("leaderboards: could not enqueue a rebuild of %s", board.key)
-            try:
+            with contextlib.suppress(*BOARD_ERRORS):
                 client.delete(f"{board.key}:lock")
-            except BOARD_ERRORS:
-                pass
 
     transaction.on_commit(enqueue)
 

@@ -3,6 +3,7 @@ every organization (``bulk_leaderboards_rebuild_all``, for a nightly beat entry)
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from celery import shared_task
@@ -16,7 +17,7 @@ __all__ = ["bulk_leaderboard_rebuild", "bulk_leaderboards_rebuild_all"]
 @shared_task(name="campaigns.tasks.bulk_leaderboard_rebuild", ignore_result=True)
 def bulk_leaderboard_rebuild(organization_id: int, params: dict[str, Any]) -> int:
     """Rebuild one board (named by its query parameters) of one organization."""
-    from ..selectors.boards import board_resolve, boards_redis
+    from ..selectors.boards import BOARD_ERRORS, board_resolve, boards_redis
     from ..services.boards import board_rebuild
 
     organization = Organization.objects.filter(pk=organization_id, is_active=True).first()
@@ -31,10 +32,8 @@ def bulk_leaderboard_rebuild(organization_id: int, params: dict[str, Any]) -> in
     finally:
         client = boards_redis()
         if client is not None:
-            try:
+            with contextlib.suppress(*BOARD_ERRORS):  # the lock expires anyway
                 client.delete(f"{board.key}:lock")
-            except Exception:  # noqa: BLE001 - the lock expires anyway
-                pass
 
 
 @shared_task(name="campaigns.tasks.bulk_leaderboards_rebuild_all", ignore_result=True)
