@@ -498,7 +498,7 @@ def member_token(membership_id: int) -> str:
 # (1 + how many scores are strictly better; scores are negated, so better = lower).
 _READ_LUA = """
 local key = KEYS[1]
-if redis.call('EXISTS', key) == 0 then return false end
+if redis.call('EXISTS', key .. ':built') == 0 then return false end
 local top_n = tonumber(ARGV[2])
 local around = tonumber(ARGV[3])
 local function ranked(flat)

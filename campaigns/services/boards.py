@@ -3,36 +3,38 @@ the two choices people make (an organization's public boards, a member's anonymi
 
 **Keys.** ``chorus:lb:<org>:<scope>:<metric>:<period>`` is a sorted set (member: the
 zero-padded membership id; score: minus the member's score, see
-``campaigns/selectors/boards.py``); ``<key>:wm`` says the board is built and holds its
-watermark, the highest ledger entry id the build counted. ``chorus:lb:<org>:keys`` lists an
-organization's boards for invalidation. Every board expires (``BOARD_TTL_SECONDS``; share
-metric boards after ``METRIC_BOARD_TTL_SECONDS``) and is rebuilt from the ledger on its next
-read, so whatever a board missed (an entry recorded while Redis was away, an entry
-committed out of id order while a rebuild read the ledger) is corrected within that time,
-or at once by ``manage.py rebuild_leaderboards``.
+``campaigns/selectors/boards.py``); ``<key>:built`` says the board is built (a board with
+nobody on it has no sorted set); ``<key>:pending`` exists while the board is rebuilt.
+``chorus:lb:<org>:keys`` lists an organization's boards for invalidation. Every board
+expires (``BOARD_TTL_SECONDS``; share metric boards after ``METRIC_BOARD_TTL_SECONDS``) and
+is rebuilt from the ledger on its next read, so whatever a board missed while Redis was
+away is corrected within that time, at the next move this process makes once Redis is
+back, or at once by ``manage.py rebuild_leaderboards``.
 
 **Moving a board** (``points_recorded``, after the ledger's transaction commits): one Lua
 call adds each entry to the boards it counts on (everyone, the member's department and
 location, each for all time and for the week, month, quarter and year the entry's moment
 falls in, in the organization's time zone, and its campaign's board), but only to boards
-that are built and only for entries above the board's watermark, so a board is never
-started from a partial sum and an entry is never counted twice by a build and a move.
+that are built: a board is never started from a partial sum.
 
-**Rebuilding a board** computes the board's scores from the ledger (all entries, not the
-balances), writes them to a temporary key and renames it over the board in one
-``MULTI``: readers see the old board or the new one, never half of one.
+**Rebuilding a board** (``board_rebuild``) reads the board's scores from the ledger (all
+entries, not the balances) in one snapshot and replaces the board atomically; moves that
+arrive meanwhile are noted on the pending list and those the snapshot did not see are
+added in the same atomic step, so an entry recorded during a rebuild is neither lost nor
+counted twice.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max, Sum
+from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from advocacy.models import Membership, Organization
@@ -71,32 +73,59 @@ METRIC_BOARD_TTL_SECONDS = 600
 REBUILD_LOCK_SECONDS = 120
 ZADD_CHUNK = 5000
 
-# KEYS[i] is moved by the triple ARGV[3i-2 .. 3i] = (member, -points, entry id), when the
-# board is built and the entry is above its watermark; a member whose score comes back to 0
-# leaves the board (as in a rebuild and in the database path).
+# KEYS[i] is moved by the triple ARGV[3i-2 .. 3i] = (member, -points, entry id): noted on
+# the board's pending list while a rebuild runs, and applied when the board is built; a
+# member whose score comes back to 0 leaves the board (as in a rebuild and the database).
+# (Key names are derived in the script: one Redis, not a cluster.)
 _APPLY_LUA = """
 local moved = 0
 for i, key in ipairs(KEYS) do
-  local wm = redis.call('GET', key .. ':wm')
-  if wm and tonumber(ARGV[3 * i]) > tonumber(wm) then
-    local score = redis.call('ZINCRBY', key, ARGV[3 * i - 1], ARGV[3 * i - 2])
-    if tonumber(score) == 0 then redis.call('ZREM', key, ARGV[3 * i - 2]) end
+  local member, delta, id = ARGV[3 * i - 2], ARGV[3 * i - 1], ARGV[3 * i]
+  if redis.call('EXISTS', key .. ':pending') == 1 then
+    redis.call('RPUSH', key .. ':pending', id .. ' ' .. member .. ' ' .. delta)
+  end
+  if redis.call('EXISTS', key .. ':built') == 1 then
+    local score = redis.call('ZINCRBY', key, delta, member)
+    if tonumber(score) == 0 then redis.call('ZREM', key, member) end
     moved = moved + 1
   end
 end
 return moved
 """
-_apply_scripts: dict[int, Any] = {}
+# The end of a rebuild, atomically: unless moves arrived since they were checked (then the
+# caller checks those and tries again), the new board replaces the old one, gets the moves
+# its snapshot of the ledger did not see, and is marked built.
+# KEYS: board, tmp, pending, built, registry; ARGV: checked length, ttl, registry ttl, then
+# (member, -points) pairs.
+_FINISH_LUA = """
+if redis.call('LLEN', KEYS[3]) ~= tonumber(ARGV[1]) then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('RENAME', KEYS[2], KEYS[1])
+else
+  redis.call('DEL', KEYS[1])
+end
+for i = 4, #ARGV, 2 do
+  local score = redis.call('ZINCRBY', KEYS[1], ARGV[i + 1], ARGV[i])
+  if tonumber(score) == 0 then redis.call('ZREM', KEYS[1], ARGV[i]) end
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[4], '1', 'EX', ARGV[2])
+redis.call('DEL', KEYS[3])
+redis.call('SADD', KEYS[5], KEYS[1])
+redis.call('EXPIRE', KEYS[5], ARGV[3])
+return 1
+"""
+_apply_scripts: dict[tuple[int, str], Any] = {}
 #: Organizations whose boards missed a move in this process while Redis was away: their
 #: boards are dropped (rebuilt on read) as soon as Redis answers again.
 _missed_orgs: set[int] = set()
 
 
-def _script(client: Any) -> Any:
-    script = _apply_scripts.get(id(client))
+def _script(client: Any, source: str = _APPLY_LUA) -> Any:
+    script = _apply_scripts.get((id(client), source))
     if script is None:
-        script = client.register_script(_APPLY_LUA)
-        _apply_scripts[id(client)] = script
+        script = client.register_script(source)
+        _apply_scripts[(id(client), source)] = script
     return script
 
 
@@ -197,33 +226,78 @@ def ledger_scores(board: Board) -> list[tuple[int, int]]:
     ]
 
 
-def board_rebuild(board: Board, *, client: Any = None) -> int:
-    """Rebuild ``board`` in Redis from the ledger; returns how many members it holds.
-    Without Redis (or with Redis down) does nothing and returns -1."""
+@contextlib.contextmanager
+def _ledger_snapshot() -> Iterator[None]:
+    """One consistent view of the ledger for a rebuild: a ``REPEATABLE READ`` transaction
+    on PostgreSQL (every query in it sees the same committed entries). Inside an outer
+    transaction (tests) the outer one's view is used."""
+    outer = connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and not outer:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+FINISH_ATTEMPTS = 20
+
+
+def board_rebuild(
+    board: Board, *, client: Any = None, after_snapshot: Callable[[], None] | None = None
+) -> int:
+    """Rebuild ``board`` in Redis from the ledger; returns how many members it holds, or -1
+    without Redis (or with Redis down).
+
+    Neither lost nor counted twice, whatever is recorded meanwhile: before reading the ledger
+    the board gets a pending list, onto which every move of it is noted from then on; the
+    ledger is read in one snapshot; the pending moves that snapshot did not see are applied
+    to the new board in the same atomic step that replaces the old one. ``after_snapshot``
+    runs once the snapshot is taken (tests record entries there)."""
     client = client or boards_redis()
     if client is None:
         return -1
-    watermark = (
-        PointsEntry.objects.filter(organization=board.organization).aggregate(m=Max("id"))["m"] or 0
-    )
-    scores = ledger_scores(board)
     ttl = BOARD_TTL_SECONDS if board.metric == METRIC_POINTS else METRIC_BOARD_TTL_SECONDS
     key = board.key
-    tmp = f"{key}:building:{timezone.now().timestamp()}"
+    pending = f"{key}:pending"
+    tmp = f"{key}:building:{uuid.uuid4().hex}"
+    registry = org_key_registry(board.organization.pk)
+    finish = _script(client, _FINISH_LUA)
     try:
-        for start in range(0, len(scores), ZADD_CHUNK):
-            chunk = scores[start : start + ZADD_CHUNK]
-            client.zadd(tmp, {member_token(mid): -score for mid, score in chunk})
         pipe = client.pipeline(transaction=True)
-        if scores:
-            pipe.rename(tmp, key)
-            pipe.expire(key, ttl)
-        else:
-            pipe.delete(key)
-        pipe.set(f"{key}:wm", watermark, ex=ttl)
-        pipe.sadd(org_key_registry(board.organization.pk), key)
-        pipe.expire(org_key_registry(board.organization.pk), BOARD_TTL_SECONDS * 2)
+        pipe.delete(pending)
+        pipe.rpush(pending, "begin")
+        pipe.expire(pending, REBUILD_LOCK_SECONDS)
         pipe.execute()
+        with _ledger_snapshot():
+            scores = ledger_scores(board)
+            if after_snapshot is not None:
+                after_snapshot()
+            for start in range(0, len(scores), ZADD_CHUNK):
+                chunk = scores[start : start + ZADD_CHUNK]
+                client.zadd(tmp, {member_token(mid): -score for mid, score in chunk})
+            checked = 1  # the "begin" marker
+            unseen: list[Any] = []
+            for _attempt in range(FINISH_ATTEMPTS):
+                moves = [m.decode().split(" ") for m in client.lrange(pending, checked, -1)]
+                checked += len(moves)
+                seen = set(
+                    PointsEntry.objects.filter(
+                        organization=board.organization, pk__in=[int(m[0]) for m in moves]
+                    ).values_list("pk", flat=True)
+                )
+                for entry_id, member, delta in moves:
+                    if int(entry_id) not in seen:
+                        unseen.extend([member, delta])
+                done = finish(
+                    keys=[key, tmp, pending, f"{key}:built", registry],
+                    args=[checked, ttl, BOARD_TTL_SECONDS * 2, *unseen],
+                )
+                if done:
+                    break
+            else:
+                log.warning("leaderboards: %s kept moving; rebuild given up", key)
+                client.delete(pending)
+                return -1
     except BOARD_ERRORS as error:
         boards_redis_failed(error)
         return -1
@@ -271,7 +345,7 @@ def boards_invalidate(*, organization_id: int, client: Any = None, scopes: str =
         prefix = f"chorus:lb:{organization_id}:"
         doomed = [k for k in keys if not scopes or k[len(prefix) : len(prefix) + 1] in scopes]
         if doomed:
-            client.delete(*doomed, *[f"{k}:wm" for k in doomed])
+            client.delete(*doomed, *[f"{k}:built" for k in doomed])
             client.srem(registry, *doomed)
         return len(doomed)
     except BOARD_ERRORS as error:
