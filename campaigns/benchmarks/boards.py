@@ -109,8 +109,25 @@ def _floor(organization_id: int, membership_id: int) -> None:
         cursor.fetchall()
 
 
+def _prepare(ctx: Any) -> tuple[int, float]:
+    """Seed the participants once per run (before the harness's rows, so they measure a
+    full board) and build the all-time board in Redis; (added, seconds)."""
+    from campaigns.selectors import boards as sel
+    from campaigns.services.boards import board_rebuild
+
+    cached = getattr(ctx, "_boards_prepared", None)
+    if cached is not None:
+        return cached
+    started = time.perf_counter()
+    added = seed_board_participants(ctx.organization)
+    board_rebuild(sel.board_resolve(ctx.organization, {"period": "all"}))
+    ctx._boards_prepared = (added, time.perf_counter() - started)
+    return ctx._boards_prepared
+
+
 def scenarios(ctx: Any) -> list[Scenario]:
     slug = ctx.slug
+    _prepare(ctx)
     return [
         Scenario("leaderboards page (all time)", f"/o/{slug}/leaderboards/?period=all"),
         Scenario(
@@ -130,12 +147,11 @@ def benchmarks(ctx: Any, out: TextIO) -> list[str]:
     if ctx.only and ctx.only not in "leaderboard top-10 + own rank":
         return []
     organization = ctx.organization
-    started = time.perf_counter()
-    added = seed_board_participants(organization)
+    added, seconds = _prepare(ctx)
     participants = PointsBalance.objects.filter(organization=organization).count()
     out.write(
-        f"\nLeaderboard: {participants:,} participants ({added:,} seeded in "
-        f"{time.perf_counter() - started:.1f} s)\n"
+        f"\nLeaderboard: {participants:,} participants ({added:,} seeded, all-time board "
+        f"built, in {seconds:.1f} s)\n"
     )
     board = sel.board_resolve(organization, {"period": "all"})
     # The member near rank 30,000 (by the database's own order).
