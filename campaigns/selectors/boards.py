@@ -49,6 +49,7 @@ from zoneinfo import ZoneInfo
 import redis
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -57,12 +58,9 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
-    Window,
 )
-from django.db.models.functions import Coalesce, Rank
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -608,24 +606,20 @@ def _member_filter(qs: QuerySet, board: Board, prefix: str) -> QuerySet:
 
 
 def _db_raw(board: Board, me_id: int | None, top_n: int, around: int) -> _Raw:
-    """Seven queries whatever the board's size: the top with its ``RANK()`` window, the
-    count, the own score, two keyset queries for the neighbours above and below, their
-    scores, and one conditional count for their ranks."""
+    """Five queries whatever the board's size: the top (``ORDER BY score DESC,
+    membership_id LIMIT n``), the own score, the neighbours above and below (keyset: the
+    ``around`` rows just before and just after the own row in the same order), and one
+    aggregate that counts the participants and, for each distinct score shown, how many
+    score more (its competition rank, the same as ``RANK()``)."""
     scores = board_scores(board)
-    ranked = scores.annotate(rank=Window(Rank(), order_by=F("score").desc()))
-    top = (
-        [
-            (rank, mid, score)
-            for mid, score, rank in ranked.order_by("-score", "membership_id").values_list(
-                "membership_id", "score", "rank"
-            )[:top_n]
-        ]
+    top_pairs = (
+        list(
+            scores.order_by("-score", "membership_id").values_list("membership_id", "score")[:top_n]
+        )
         if top_n
         else []
     )
-    participants = scores.count()
-    me = None
-    window: list[tuple[int, int, int]] = []
+    window_pairs: list[tuple[int, int]] = []
     if me_id is not None:
         mine = next(
             iter(scores.filter(membership_id=me_id).values_list("membership_id", "score")[:1]),
@@ -635,75 +629,105 @@ def _db_raw(board: Board, me_id: int | None, top_n: int, around: int) -> _Raw:
             score = mine[1]
             better_or_before = Q(score__gt=score) | Q(score=score, membership_id__lt=me_id)
             after = Q(score__lt=score) | Q(score=score, membership_id__gt=me_id)
-            above = list(
-                scores.filter(better_or_before)
-                .order_by("score", "-membership_id")
-                .values_list("membership_id", flat=True)[:around]
+            above = (
+                list(
+                    scores.filter(better_or_before)
+                    .order_by("score", "-membership_id")
+                    .values_list("membership_id", "score")[:around]
+                )
+                if around
+                else []
             )
-            below = list(
-                scores.filter(after)
-                .order_by("-score", "membership_id")
-                .values_list("membership_id", flat=True)[:around]
+            below = (
+                list(
+                    scores.filter(after)
+                    .order_by("-score", "membership_id")
+                    .values_list("membership_id", "score")[:around]
+                )
+                if around
+                else []
             )
-            ids = [*reversed(above), me_id, *below]
-            found = dict(scores.filter(membership_id__in=ids).values_list("membership_id", "score"))
-            window = _competition(scores, [(mid, found[mid]) for mid in ids if mid in found])
-            me = next((r for r in window if r[1] == me_id), None)
-    return _Raw(participants=participants, top=top, me=me, window=window)
-
-
-def _competition(scores: QuerySet, pairs: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
-    """Each (id, score) with its rank, 1 + how many members score strictly more: one query
-    (a conditional count per distinct score over the grouped scores)."""
-    distinct = sorted({score for _mid, score in pairs})
-    if not distinct:
-        return []
+            window_pairs = [*reversed(above), (me_id, score), *below]
+    distinct = sorted({score for _mid, score in [*top_pairs, *window_pairs]})
     counts = scores.aggregate(
-        **{f"s{i}": Count("membership_id", filter=Q(score__gt=v)) for i, v in enumerate(distinct)}
+        participants=Count("membership_id"),
+        **{f"s{i}": Count("membership_id", filter=Q(score__gt=v)) for i, v in enumerate(distinct)},
     )
     better = {v: counts[f"s{i}"] for i, v in enumerate(distinct)}
-    return [(better[score] + 1, mid, score) for mid, score in pairs]
+    top = [(better[sc] + 1, mid, sc) for mid, sc in top_pairs]
+    window = [(better[sc] + 1, mid, sc) for mid, sc in window_pairs]
+    me = next((r for r in window if r[1] == me_id), None)
+    return _Raw(participants=counts["participants"], top=top, me=me, window=window)
 
 
 # --- Names -------------------------------------------------------------------------------
 
 
-def _people(organization: Organization, ids: set[int]) -> dict[int, Membership]:
+@dataclass(frozen=True)
+class Person:
+    """What a board shows of a member (one light query for every row of a board)."""
+
+    membership_id: int
+    is_active: bool
+    name: str
+    email: str
+    department: str
+    anonymous: bool
+
+
+def _people(organization: Organization, ids: set[int]) -> dict[int, Person]:
+    """The rows' people in one plain query (hand-written: the ORM's compile of the same
+    query cost more than the query itself, and this runs on every board read)."""
     if not ids:
         return {}
-    anon = PointsBalance.objects.filter(membership=OuterRef("pk")).values("anonymous_on_boards")
+    from advocacy.models import User
+
+    member, user, department, balance = (
+        Membership._meta.db_table,
+        User._meta.db_table,
+        Department._meta.db_table,
+        PointsBalance._meta.db_table,
+    )
+    marks = ", ".join(["%s"] * len(ids))
+    # Table names come from the models' meta; every value is a parameter.
+    sql = (
+        f"SELECT m.id, m.is_active, u.name, u.email, d.name, b.anonymous_on_boards "  # noqa: S608
+        f"FROM {member} m JOIN {user} u ON u.id = m.user_id "
+        f"LEFT JOIN {department} d ON d.id = m.department_id "
+        f"LEFT JOIN {balance} b ON b.membership_id = m.id "
+        f"WHERE m.organization_id = %s AND m.id IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [organization.pk, *sorted(ids)])
+        rows = cursor.fetchall()
     return {
-        m.pk: m
-        for m in Membership.objects.filter(organization=organization, pk__in=ids)
-        .select_related("user", "department")
-        .annotate(anon=Coalesce(Subquery(anon[:1]), Value(False)))
+        pk: Person(pk, bool(active), name or "", email, dept or "", bool(anonymous))
+        for pk, active, name, email, dept, anonymous in rows
     }
 
 
-def display_name(member: Membership, *, anonymous: bool, viewer_id: int | None) -> str:
-    if anonymous and member.pk != viewer_id:
-        if member.department is not None:
-            return _("A colleague in %(department)s") % {"department": member.department.name}
+def display_name(person: Person, *, viewer_id: int | None) -> str:
+    if person.anonymous and person.membership_id != viewer_id:
+        if person.department:
+            return _("A colleague in %(department)s") % {"department": person.department}
         return _("A colleague")
-    return member.user.name or member.user.email.split("@")[0]
+    return person.name or person.email.split("@")[0]
 
 
 def _rows(
-    raw: list[tuple[int, int, int]], people: dict[int, Membership], viewer_id: int | None
+    raw: list[tuple[int, int, int]], people: dict[int, Person], viewer_id: int | None
 ) -> list[BoardRow]:
     out = []
     for rank, mid, score in raw:
-        member = people[mid]
-        anonymous = bool(getattr(member, "anon", False))
-        hidden = anonymous and mid != viewer_id
+        person = people[mid]
         out.append(
             BoardRow(
                 rank=rank,
                 membership_id=mid,
                 score=score,
-                name=display_name(member, anonymous=anonymous, viewer_id=viewer_id),
-                department=member.department.name if member.department is not None else "",
-                anonymous=hidden,
+                name=display_name(person, viewer_id=viewer_id),
+                department=person.department,
+                anonymous=person.anonymous and mid != viewer_id,
                 is_me=mid == viewer_id,
             )
         )
