@@ -154,6 +154,7 @@ ACTIVE_MEMBER_DEFINITION = gettext_lazy(
 #: Campaign statuses whose board members may see (a draft or scheduled one has none yet).
 VISIBLE_CAMPAIGN_STATUSES = (CampaignStatus.LIVE, CampaignStatus.ENDED, CampaignStatus.ARCHIVED)
 
+LOCATIONS_CACHE_SECONDS = 300
 TOP_DEFAULT = 10
 TOP_MAX = 50
 AROUND_DEFAULT = 2
@@ -882,14 +883,21 @@ def team_board(board: Board, *, viewer: Membership | None = None) -> list[TeamRo
 
 
 def board_choices(organization: Organization) -> dict[str, Any]:
-    """What the pickers offer: departments, locations, campaigns (two queries + one)."""
-    locations = list(
-        Membership.objects.filter(organization=organization, is_active=True)
-        .exclude(location="")
-        .values_list("location", flat=True)
-        .distinct()
-        .order_by("location")[:200]
-    )
+    """What the pickers offer: departments, locations (the members' distinct locations, a
+    scan of the members: cached for ``LOCATIONS_CACHE_SECONDS``), campaigns."""
+    from advocacy.soft_cache import soft_cache
+
+    cache_key = f"campaigns:boards:locations:{organization.pk}"
+    locations = soft_cache.get(cache_key)
+    if locations is None:
+        locations = list(
+            Membership.objects.filter(organization=organization, is_active=True)
+            .exclude(location="")
+            .values_list("location", flat=True)
+            .distinct()
+            .order_by("location")[:200]
+        )
+        soft_cache.set(cache_key, locations, LOCATIONS_CACHE_SECONDS)
     return {
         "departments": list(Department.objects.filter(organization=organization).order_by("name")),
         "locations": locations,
