@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
+from rest_framework.routers import DynamicRoute, Route, SimpleRouter
 
 from advocacy.api.base import OrgScopedViewSet
 from advocacy.permissions import Capability
@@ -122,12 +122,12 @@ def _row(row: sel.BoardRow | None) -> dict[str, Any] | None:
 
 class BoardViewSet(OrgScopedViewSet):
     model = PointsBalance
-    capabilities = {"list": Capability.VIEW_FEED, "teams": Capability.VIEW_FEED}
+    capabilities = {"board": Capability.VIEW_FEED, "teams": Capability.VIEW_FEED}
     serializer_class = BoardSerializer
     pagination_class = None
 
     @extend_schema(parameters=[BoardQuerySerializer], responses=BoardSerializer)
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def board(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         query = BoardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
@@ -185,7 +185,28 @@ class BoardViewSet(OrgScopedViewSet):
         )
 
 
-router = SimpleRouter(trailing_slash=True)
+class BoardRouter(SimpleRouter):
+    """``leaderboards/`` answers one board (an object, not a list: the action is ``board``)
+    and ``leaderboards/teams/`` the team board."""
+
+    routes = [
+        Route(
+            url=r"^{prefix}{trailing_slash}$",
+            mapping={"get": "board"},
+            name="{basename}-list",
+            detail=False,
+            initkwargs={},
+        ),
+        DynamicRoute(
+            url=r"^{prefix}/{url_path}{trailing_slash}$",
+            name="{basename}-{url_name}",
+            detail=False,
+            initkwargs={},
+        ),
+    ]
+
+
+router = BoardRouter(trailing_slash=True)
 router.register("leaderboards", BoardViewSet, basename="api_boards")
 
 urlpatterns = router.urls

@@ -340,7 +340,7 @@ def board_resolve(
                 errors["department"] = [_("No department has this id.")]
     elif kind == KIND_LOCATION:
         location = _one(params, "location") or (membership.location if membership else "")
-        if not location or len(location) > 120:
+        if not location or len(location) > 120 or "\x00" in location:
             errors["location"] = [_("Give a location (at most 120 characters).")]
     if errors:
         raise ValidationError(errors)

@@ -345,6 +345,7 @@ def test_bad_parameters_name_their_fields():
         ({"board": "campaign", "campaign": 1, "period": "week"}, "period"),
         ({"board": "department", "department": "999999"}, "department"),
         ({"board": "location", "location": ""}, "location"),
+        ({"board": "location", "location": "Vil\x00nius"}, "location"),
         ({"period": "campaign"}, "period"),
     ]
     for params, field in cases:
