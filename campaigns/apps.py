@@ -10,9 +10,10 @@ class CampaignsConfig(AppConfig):
 
         from social.models import Share
 
-        from . import receivers
+        from . import receivers, receivers_boards
         from .services.hashtags import on_share_saved
 
         receivers.connect()
+        receivers_boards.connect()
         # Hashtag tracking: a published share's hashtags are recorded once (see the service).
         post_save.connect(on_share_saved, sender=Share, dispatch_uid="campaigns_share_hashtags")

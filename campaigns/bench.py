@@ -1,54 +1,36 @@
-"""Benchmark rows of campaigns and recognition (``python -m bench``; ``--quick`` for small
-numbers). ``benchmarks`` (this app's hook, run after the harness's table) runs each part
-that needs committed data and real concurrent connections:
-
-* points (``campaigns/bench_points.py``): ledger write throughput for a burst of 10,000
-  human clicks, beside a plain bulk INSERT of 10,000 ledger rows;
-* rewards (``campaigns/bench_rewards.py``): redeeming the last item of stock from 50
-  concurrent requests, beside 50 concurrent bare conditional UPDATEs of one row.
-"""
+"""Benchmark rows of campaigns and recognition (``python -m bench``): each feature's rows
+live in ``campaigns/benchmarks/<feature>.py`` (``scenarios(ctx)`` and/or
+``benchmarks(ctx, out)``); this module joins them, as ``campaigns/demo`` joins the seeds."""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from typing import Any, TextIO
 
-from django.db import connection
-
-from bench.harness import BenchContext, Scenario
+FEATURES = ("points", "boards", "rewards")
 
 
-def scenarios(ctx: BenchContext) -> list[Scenario]:
-    slug = ctx.slug
-    return [
-        Scenario("rewards catalogue page", f"/o/{slug}/rewards/", floor="org home page"),
-        Scenario(
-            "reward requests page (managers)",
-            f"/o/{slug}/rewards/redemptions/",
-            floor="org home page",
-        ),
-    ]
+def _modules() -> list[Any]:
+    found = []
+    for feature in FEATURES:
+        name = f"campaigns.benchmarks.{feature}"
+        if importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return found
 
 
-def benchmarks(ctx: BenchContext, out: TextIO) -> list[str]:
-    if connection.in_atomic_block or connection.vendor != "postgresql":
-        out.write(
-            "\ncampaigns benchmarks skipped: they need a committed PostgreSQL database that "
-            "other connections can read (python -m bench).\n"
-        )
-        return []
-    from .bench_points import bench_points_burst
-    from .bench_rewards import NAME, bench_redeem_last_item
+def scenarios(ctx: Any) -> list[Any]:
+    rows: list[Any] = []
+    for module in _modules():
+        if callable(getattr(module, "scenarios", None)):
+            rows += module.scenarios(ctx)
+    return rows
 
-    parts: list[tuple[str, Any]] = [
-        ("ledger write", bench_points_burst),
-        (NAME, bench_redeem_last_item),
-    ]
+
+def benchmarks(ctx: Any, out: TextIO) -> list[str]:
     problems: list[str] = []
-    for name, part in parts:
-        if ctx.only and ctx.only.lower() not in name.lower():
-            continue
-        try:
-            problems += part(ctx, out)
-        except Exception as exc:  # report and go on with the next part
-            problems.append(f"{name}: {type(exc).__name__}: {exc}")
+    for module in _modules():
+        if callable(getattr(module, "benchmarks", None)):
+            problems += module.benchmarks(ctx, out) or []
     return problems

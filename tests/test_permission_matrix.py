@@ -180,6 +180,13 @@ EXPLICIT: dict[str, dict[str, int]] = {
     "company_pages": {Role.EMPLOYEE: 403, Role.MANAGER: 403, Role.HR: 403, Role.ADMIN: 200},
     "api_amplifications": {Role.EMPLOYEE: 403, Role.MANAGER: 200, Role.HR: 403, Role.ADMIN: 200},
     "api_company_pages": {Role.EMPLOYEE: 403, Role.MANAGER: 403, Role.HR: 403, Role.ADMIN: 200},
+    # Leaderboards: every member (what they see depends on the public switch); the switch
+    # itself is the campaign managers'.
+    "boards": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
+    "boards_teams": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
+    "boards_settings": {Role.EMPLOYEE: 403, Role.MANAGER: 200, Role.HR: 403, Role.ADMIN: 200},
+    "api_boards-list": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
+    "api_boards-teams": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
 }
 
 

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from bench.harness import BenchContext
-from campaigns.bench_rewards import CONCURRENCY, FLOOR, NAME, bench_redeem_last_item
+from campaigns.benchmarks.rewards import CONCURRENCY, FLOOR, NAME, bench_redeem_last_item
 from campaigns.models import PointsBalance, Redemption
 from tests.factories import MembershipFactory, OrganizationFactory
 

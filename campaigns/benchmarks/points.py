@@ -210,3 +210,14 @@ def bench_points_burst(ctx: BenchContext, out: TextIO) -> list[str]:
     if min(written) <= 0:
         problems.append("points burst: no ledger entries were written")
     return problems
+
+
+def benchmarks(ctx: BenchContext, out: TextIO) -> list[str]:
+    from django.db import connection
+
+    if connection.in_atomic_block:
+        out.write("\npoints benchmarks skipped: they need autocommit (python -m bench).\n")
+        return []
+    if ctx.only and ctx.only.lower() not in "ledger write":
+        return []
+    return bench_points_burst(ctx, out)

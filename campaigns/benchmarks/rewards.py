@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 
-from bench.harness import BenchContext, load_average, text_table
+from bench.harness import BenchContext, Scenario, load_average, text_table
 
 NAME = "redeeming the last item of stock from 50 concurrent requests (exactly one succeeds)"
 FLOOR = "floor: 50 concurrent conditional UPDATEs of one row"
@@ -234,3 +234,29 @@ def bench_redeem_last_item(ctx: BenchContext, out: TextIO) -> list[str]:
         + "\n"
     )
     return problems
+
+
+def scenarios(ctx: BenchContext) -> list[Scenario]:
+    slug = ctx.slug
+    return [
+        Scenario("rewards catalogue page", f"/o/{slug}/rewards/", floor="org home page"),
+        Scenario(
+            "reward requests page (managers)",
+            f"/o/{slug}/rewards/redemptions/",
+            floor="org home page",
+        ),
+    ]
+
+
+def benchmarks(ctx: BenchContext, out: TextIO) -> list[str]:
+    from django.db import connection
+
+    if connection.in_atomic_block or connection.vendor != "postgresql":
+        out.write(
+            "\nrewards benchmarks skipped: they need a committed PostgreSQL database that "
+            "other connections can read (python -m bench).\n"
+        )
+        return []
+    if ctx.only and ctx.only.lower() not in NAME.lower():
+        return []
+    return bench_redeem_last_item(ctx, out)

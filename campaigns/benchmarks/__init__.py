@@ -1,0 +1,1 @@
+"""Benchmark rows of campaigns' features, one module each (joined by ``campaigns/bench.py``)."""
