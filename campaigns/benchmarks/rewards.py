@@ -48,9 +48,9 @@ def _members(ctx: BenchContext) -> list[Any]:
 
 def _prepare(ctx: BenchContext, members: list[Any]) -> Any:
     """The bench reward with one unit left, and every racer able to afford it."""
-    from .models import PointsAction, PointsBalance, Redemption, RedemptionStatus, Reward
-    from .services.ledger import points_entry_append
-    from .services.rewards import redemption_cancel
+    from campaigns.models import PointsAction, PointsBalance, Redemption, RedemptionStatus, Reward
+    from campaigns.services.ledger import points_entry_append
+    from campaigns.services.rewards import redemption_cancel
 
     reward = Reward.objects.for_org(ctx.organization).filter(name=REWARD_NAME).first()
     if reward is None:
@@ -135,8 +135,8 @@ class Racers:
 
 
 def bench_redeem_last_item(ctx: BenchContext, out: TextIO) -> list[str]:
-    from .models import PointsBalance, Redemption, RedemptionStatus, Reward
-    from .services.rewards import redemption_cancel, reward_redeem
+    from campaigns.models import PointsBalance, Redemption, RedemptionStatus, Reward
+    from campaigns.services.rewards import redemption_cancel, reward_redeem
 
     rounds = 3 if ctx.quick else 10
     members = _members(ctx)
