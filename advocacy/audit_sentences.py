@@ -521,6 +521,18 @@ ACTIONS: dict[str, AuditAction] = {
         gettext_lazy("Campaign archived"),
         _simple(gettext_lazy("%(actor)s archived the campaign %(name)s"), name=_data("name")),
     ),
+    # Leaderboards (campaigns/services/boards.py)
+    "recognition.boards_public_changed": AuditAction(
+        gettext_lazy("Leaderboard visibility changed"),
+        _simple(
+            gettext_lazy("%(actor)s set who sees the leaderboards: %(who)s"),
+            who=lambda e, n: (
+                gettext_lazy("every member")
+                if e.data.get("public")
+                else gettext_lazy("managers only")
+            ),
+        ),
+    ),
     # Rewards (campaigns/services/rewards.py)
     "reward.created": AuditAction(
         gettext_lazy("Reward added"),

@@ -249,6 +249,12 @@ CELERY_BEAT_SCHEDULE = {
     "campaigns-clock": {"task": "campaigns.tasks.campaigns_clock", "schedule": 60.0},
     "campaigns-raffles-close-due": {"task": "campaigns.tasks.raffles_close_due", "schedule": 60.0},
     "campaigns-hashtags-fetch": {"task": "campaigns.tasks.hashtags_fetch_due", "schedule": 3600.0},
+    # Leaderboards are rebuilt from the ledger every night (the bulk queue), as a safety net
+    # under the incremental updates (campaigns/tasks/boards.py).
+    "campaigns-leaderboards-rebuild": {
+        "task": "campaigns.tasks.bulk_leaderboards_rebuild_all",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 # --- Auth and accounts (django-allauth) --------------------------------------

@@ -25,7 +25,10 @@ from guidelines.markdown import render_markdown
 from ..forms.campaigns import CampaignForm, StatusFilterForm
 from ..models import Campaign, CampaignStatus, GoalMetric
 from ..selectors import campaigns as sel
+from ..selectors.boards import campaign_board_for
+from ..selectors.raffles import campaign_raffle_standings
 from ..services import campaigns as services
+from .hashtags import hashtag_panel_context
 
 #: What each figure on the campaign pages counts (shown in an openable definition).
 DEFINITIONS: dict[str, Any] = {
@@ -208,6 +211,14 @@ class CampaignDetailView(OrgPageView):
             can_manage=self.can(Capability.MANAGE_CAMPAIGNS),
             definitions=DEFINITIONS,
             zone=sel.organization_zone(self.organization),
+            # The other features' panels: the campaign board, its raffles, its hashtag.
+            campaign_board=campaign_board_for(campaign, self.membership),
+            raffle_standings=campaign_raffle_standings(
+                campaign=campaign, membership=self.membership
+            ),
+            hashtag_context=hashtag_panel_context(
+                organization=self.organization, campaign=campaign
+            ),
         )
         return render(request, "campaigns/campaigns/detail.html", ctx)
 
@@ -238,6 +249,9 @@ class CampaignResultsView(OrgPageView):
             metrics=GoalMetric,
             zone=sel.organization_zone(self.organization),
             statuses=CampaignStatus,
+            hashtag_context=hashtag_panel_context(
+                organization=self.organization, campaign=campaign
+            ),
         )
         return render(request, "campaigns/campaigns/results.html", ctx)
 
