@@ -57,6 +57,24 @@ class Shortcut:
 
 SHORTCUTS: list[Shortcut] = [
     Shortcut(
+        gettext_lazy("Campaigns"),
+        gettext_lazy("Give the program a goal, a hashtag and dates, and follow the results."),
+        "campaigns_list",
+        Capability.MANAGE_CAMPAIGNS,
+    ),
+    Shortcut(
+        gettext_lazy("Reward requests"),
+        gettext_lazy("Approve, reject and hand over the rewards members asked for."),
+        "rewards_redemptions",
+        Capability.MANAGE_REWARDS,
+    ),
+    Shortcut(
+        gettext_lazy("Leaderboards"),
+        gettext_lazy("Who earned the most, by person and by team, in any period."),
+        "boards",
+        Capability.VIEW_ANALYTICS,
+    ),
+    Shortcut(
         gettext_lazy("Members"),
         gettext_lazy("See who is in the program, change roles and departments."),
         "members_list",
@@ -98,7 +116,23 @@ def home_shortcuts(membership: Membership) -> list[dict[str, Any]]:
 
 
 def home_context(membership: Membership) -> dict[str, Any]:
-    """What the organization home shows: shortcuts for those who run the program,
-    a plain welcome for everyone else."""
+    """What the organization home shows: for employees their points, ranks, live campaigns
+    and what is new to share; for those who run the program the live campaigns' progress and
+    shortcuts to the pages they use."""
+    from campaigns.selectors.home import home_live_campaigns, home_recognition
+    from campaigns.views.campaigns import DEFINITIONS
+
     runs_program = bool(capabilities_for(membership.role) - capabilities_for(Role.EMPLOYEE))
-    return {"shortcuts": home_shortcuts(membership), "is_employee_home": not runs_program}
+    context: dict[str, Any] = {
+        "shortcuts": home_shortcuts(membership),
+        "is_employee_home": not runs_program,
+        "definitions": DEFINITIONS,
+    }
+    if runs_program:
+        rows = context["live_campaigns"] = home_live_campaigns(membership)
+    else:
+        recognition = context["recognition"] = home_recognition(membership)
+        rows = recognition.campaigns
+    for row in rows:
+        row["definition"] = DEFINITIONS[row["campaign"].goal_metric]
+    return context
