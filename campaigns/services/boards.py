@@ -158,13 +158,15 @@ def boards_apply_entries(*, organization_id: int, entries: Iterable[PointsEntry]
         if client is None and entries and _redis_configured():
             _missed_orgs.add(organization_id)
         return 0
-    organization = Organization.objects.get(pk=organization_id)
     members = {
         m.pk: m
         for m in Membership.objects.filter(
             organization_id=organization_id, pk__in={e.membership_id for e in entries}
-        ).only("id", "department_id", "location", "is_active")
+        ).select_related("organization")
     }
+    if not members:
+        return 0
+    organization = next(iter(members.values())).organization
     keys: list[str] = []
     args: list[Any] = []
     for entry in entries:
