@@ -203,7 +203,7 @@ def _token_known(url: str, account: NetworkAccount) -> bool:
         info = _admin(url, "GET", f"tokens/{account.access_token}")
     except requests.RequestException:
         return False
-    return info.get("status", "active") == "active"
+    return info.get("status") == "valid"
 
 
 def _account_ensure(url: str, membership: Membership) -> NetworkAccount:

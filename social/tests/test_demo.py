@@ -49,5 +49,8 @@ def test_demo_seed_fills_every_page_and_is_idempotent(sandbox, world):
     # Snapshots are spread over the weeks.
     times = MetricSnapshot.objects.values_list("fetched_at", flat=True)
     assert (max(times) - min(times)).days >= 7
+    tokens = dict(NetworkAccount.objects.values_list("pk", "access_token_encrypted"))
     demo.seed(organization=org, members=members)
     assert _counts() == first
+    # A second run keeps the accounts' tokens: the sandbox still knows them as valid.
+    assert dict(NetworkAccount.objects.values_list("pk", "access_token_encrypted")) == tokens
