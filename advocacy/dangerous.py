@@ -72,6 +72,8 @@ CROSS_TENANT_SWEEPS: tuple[str, ...] = (
     "social.services.clicks.dangerously_links_of_clicks",
     "social.services.clicks.dangerously_click_events_stored",
     "social.services.clicks.dangerously_uncounted_clicks",
+    "notifications.services.batches.dangerously_organizations_with_new_content",
+    "notifications.services.email.dangerously_deliveries_due",
 )
 
 #: Cache keys without an organization, and why that is safe.

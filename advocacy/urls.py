@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from content_library.views.feed import FeedView
+from notifications import urls as notification_urls
 
 from .api import docs as api_docs
 from .api import urls as api_urls
@@ -68,6 +69,8 @@ org_urlpatterns: list[URLPattern | URLResolver] = [
     path("raffles/", include("campaigns.urls.raffles")),
     path("amplify/", include("campaigns.urls.amplification")),
     path("hashtags/", include("campaigns.urls.hashtags")),
+    # Notifications: the list, preferences, the organization's defaults (notifications/urls.py)
+    path("notifications/", include("notifications.urls")),
 ]
 
 urlpatterns = [
@@ -77,6 +80,8 @@ urlpatterns = [
     path("s/", include("social.urls.links")),
     # Public raffle pages: the published commitment, list hash, seed and winners
     path("raffles/", include("campaigns.urls.public")),
+    # The signed one-click unsubscribe link of notification e-mails (no login)
+    path("notifications/unsubscribe/", include(notification_urls.public_urlpatterns)),
     path("accounts/", include("allauth.urls")),
     path("account/", account.profile, name="account_profile"),
     path("account/language/", account.language_switch, name="language_switch"),

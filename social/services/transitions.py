@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Share, ShareEvent
+from ..signals import share_state_changed
 
 
 class InvalidTransition(ValidationError):
@@ -71,4 +73,12 @@ def share_transition(
     else:
         share.save(update_fields={"state", "updated_at", *fields, *changed})
     share_event_record(share, from_state=before, to_state=to, detail=detail)
+    kwargs = {
+        "organization_id": share.organization_id,
+        "share_id": share.pk,
+        "from_state": before,
+        "to_state": to,
+        "detail": detail,
+    }
+    transaction.on_commit(lambda: share_state_changed.send(sender=Share, **kwargs))
     return share
