@@ -28,7 +28,8 @@ def bulk_email_deliver(self: object, delivery_id: int, organization_id: int) -> 
     outcome = email.delivery_send(organization_id=organization_id, delivery_id=delivery_id)
     if outcome == "retry":
         attempts = getattr(getattr(self, "request", None), "retries", 0) + 1
-        raise self.retry(countdown=email.retry_delay(attempts))  # type: ignore[attr-defined]
+        # A little after the delivery's own not_before, which the failed try moved on.
+        raise self.retry(countdown=email.retry_delay(attempts) + 5)  # type: ignore[attr-defined]
     return outcome
 
 
