@@ -410,6 +410,11 @@ ACTIONS: dict[str, AuditAction] = {
     "content_settings.changed": AuditAction(
         gettext_lazy("Library settings changed"), _settings_changed
     ),
+    # Notifications
+    "notification_settings.updated": AuditAction(
+        gettext_lazy("Notification defaults changed"),
+        _simple(gettext_lazy("%(actor)s changed the organization's notification defaults")),
+    ),
     "content_suggestion.submitted": AuditAction(
         gettext_lazy("Content suggested"), _simple(gettext_lazy("%(actor)s suggested content"))
     ),

@@ -62,17 +62,12 @@ class NotificationSerializer(serializers.ModelSerializer):
         return obj.read_at is not None
 
 
-ChannelsSerializer = inline_serializer(
-    name="NotificationChannels",
-    fields={c: serializers.BooleanField(required=False) for c in MEMBER_CHANNELS},
-)
-
-
 class PreferencesSerializer(serializers.Serializer):
     channels = serializers.DictField(
-        child=ChannelsSerializer,
+        child=serializers.DictField(child=serializers.BooleanField()),
         required=False,
-        help_text="Event kind → channel → on/off. Only the events your role can receive.",
+        help_text="Event kind → channel (" + ", ".join(MEMBER_CHANNELS) + ") → on/off. Only "
+        "the events your role can receive.",
     )
     quiet_start = serializers.TimeField(required=False, allow_null=True)
     quiet_end = serializers.TimeField(required=False, allow_null=True)

@@ -155,6 +155,32 @@ EXPLICIT: dict[str, dict[str, int]] = {
     "api_org_detail": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
     "members_list": {Role.EMPLOYEE: 403, Role.MANAGER: 403, Role.HR: 200, Role.ADMIN: 200},
     "audit_log": {Role.EMPLOYEE: 403, Role.MANAGER: 403, Role.HR: 403, Role.ADMIN: 200},
+    # Notifications: everyone has their own; the organization's defaults are the admin's.
+    "notifications_list": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
+    "notifications_preferences": {
+        Role.EMPLOYEE: 200,
+        Role.MANAGER: 200,
+        Role.HR: 200,
+        Role.ADMIN: 200,
+    },
+    "notifications_org_settings": {
+        Role.EMPLOYEE: 403,
+        Role.MANAGER: 403,
+        Role.HR: 403,
+        Role.ADMIN: 200,
+    },
+    "api_notifications-list": {
+        Role.EMPLOYEE: 200,
+        Role.MANAGER: 200,
+        Role.HR: 200,
+        Role.ADMIN: 200,
+    },
+    "api_notification_preferences": {
+        Role.EMPLOYEE: 200,
+        Role.MANAGER: 200,
+        Role.HR: 200,
+        Role.ADMIN: 200,
+    },
 }
 
 

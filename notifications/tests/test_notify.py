@@ -149,4 +149,5 @@ def test_quiet_until(local, start, end, until):
         assert got is None
     else:
         day = 11 if until.endswith("+1") else 10
-        assert got == datetime(2026, 6, day, *map(int, until[:5].split(":")), tzinfo=tz)
+        hour, minute = (int(part) for part in until[:5].split(":"))
+        assert got == datetime(2026, 6, day, hour, minute, tzinfo=tz)
