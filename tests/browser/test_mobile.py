@@ -29,6 +29,7 @@ from content_library import demo as content_demo
 from content_library.models import ContentItem
 from guidelines import demo as guidelines_demo
 from guidelines.models import PolicyDocument
+from notifications import demo as notifications_demo
 from social import demo as social_demo
 from social.models import Share
 from social.tests.conftest import sandbox, sandbox_server  # noqa: F401 - fixtures
@@ -49,13 +50,17 @@ ACCOUNT_PAGES = ("/", "/account/", "/account/api-tokens/", "/accounts/email/",
 
 #: Route names whose pages every role must have opened (detail pages, not only lists).
 MUST_SEE = ("org_home", "content_feed", "content_item", "share_compose", "share_detail",
-            "shares_mine", "networks_mine", "guidelines_documents", "guidelines_document")  # fmt: skip
+            "shares_mine", "networks_mine", "guidelines_documents", "guidelines_document",
+            "notifications_list", "notifications_preferences")  # fmt: skip
 
 #: Pages photographed at phone width (route name -> file name).
 SCREENSHOTS = {"org_home": "home", "content_feed": "feed", "content_item": "item",
                "share_compose": "composer", "shares_mine": "my-shares",
                "members_list": "members", "audit_log": "audit-log",
-               "guidelines_document": "policy", "networks_health": "network-health"}  # fmt: skip
+               "guidelines_document": "policy", "networks_health": "network-health",
+               "notifications_list": "notifications",
+               "notifications_preferences": "notification-preferences",
+               "notifications_org_settings": "notification-defaults"}  # fmt: skip
 
 #: What sticks out of the window, for the failure message.
 OVERFLOW_JS = """() => {
@@ -102,6 +107,7 @@ def _fill_tenant(world: Any) -> None:
     content_demo.seed(organization=tenant.org, members=members)
     guidelines_demo.seed(organization=tenant.org, members=members)
     social_demo.seed(organization=tenant.org, members=members)
+    notifications_demo.seed(organization=tenant.org, members=members)
 
 
 def _pages_of(world: Any, role: str) -> list[tuple[str, str]]:
