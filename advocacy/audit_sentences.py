@@ -415,6 +415,14 @@ ACTIONS: dict[str, AuditAction] = {
         gettext_lazy("Notification defaults changed"),
         _simple(gettext_lazy("%(actor)s changed the organization's notification defaults")),
     ),
+    "chat_channel.added": AuditAction(
+        gettext_lazy("Chat channel added"),
+        _simple(gettext_lazy("%(actor)s added the chat channel %(name)s"), name=_data("name")),
+    ),
+    "chat_channel.removed": AuditAction(
+        gettext_lazy("Chat channel removed"),
+        _simple(gettext_lazy("%(actor)s removed the chat channel %(name)s"), name=_data("name")),
+    ),
     "content_suggestion.submitted": AuditAction(
         gettext_lazy("Content suggested"), _simple(gettext_lazy("%(actor)s suggested content"))
     ),

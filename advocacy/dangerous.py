@@ -74,6 +74,7 @@ CROSS_TENANT_SWEEPS: tuple[str, ...] = (
     "social.services.clicks.dangerously_uncounted_clicks",
     "notifications.services.batches.dangerously_organizations_with_new_content",
     "notifications.services.email.dangerously_deliveries_due",
+    "notifications.services.chat.dangerously_chat_posts_due",
 )
 
 #: Cache keys without an organization, and why that is safe.

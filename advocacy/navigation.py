@@ -65,6 +65,9 @@ NAV: list[NavEntry] = [
         Capability.MANAGE_ORGANIZATION,
         "settings",
     ),
+    NavEntry(
+        _("Slack and Teams"), "notifications_channels", Capability.MANAGE_ORGANIZATION, "settings"
+    ),
     NavEntry(_("Guidelines"), "guidelines_documents", None),
     NavEntry(_("Caption rules"), "guidelines_rules", Capability.MANAGE_GUIDELINES, "settings"),
 ]

@@ -58,6 +58,12 @@ class Event:
     date_params: tuple[str, ...] = field(default=())
     #: Params holding a network code, shown as the network's (translated) name.
     network_params: tuple[str, ...] = field(default=())
+    #: Posted to the organization's Slack/Teams channels that chose it (one post per
+    #: channel and period, in the organization's language; ``notify_chat``).
+    chat: bool = False
+    #: The channel title, when the chat post reads differently from a member's notification.
+    chat_title: Any = ""
+    chat_body: Any = ""
 
 
 EVENTS: dict[str, Event] = {}
@@ -104,13 +110,20 @@ def _format(text: Any, values: _Params) -> str:
         return str(text)
 
 
-def render(kind: str, params: Mapping[str, Any]) -> tuple[str, str]:
-    """(title, body) of a notification in the active language."""
+def render(kind: str, params: Mapping[str, Any], *, chat: bool = False) -> tuple[str, str]:
+    """(title, body) of a notification in the active language (``chat``: as posted to a
+    chat channel)."""
     event = get_event(kind)
     if event is None:
         return str(_("Notification")), ""
     values = _prepared(event, params)
-    return _format(event.title, values), _format(event.body, values)
+    title = event.chat_title if chat and event.chat_title else event.title
+    body = event.chat_body if chat and event.chat_body else event.body
+    return _format(title, values), _format(body, values)
+
+
+def chat_events() -> list[Event]:
+    return [e for e in EVENTS.values() if e.chat]
 
 
 # --- The events ------------------------------------------------------------------
@@ -124,6 +137,13 @@ register(
         audience=Capability.VIEW_FEED,
         default_channels=IN_APP_AND_EMAIL,
         batched=True,
+        chat=True,
+        chat_title=ngettext_lazy(
+            "%(count)s new item to share in %(organization)s",
+            "%(count)s new items to share in %(organization)s",
+            "count",
+        ),
+        chat_body=_("Pick one and share it: your network sees it from you."),
     )
 )
 register(

@@ -8,8 +8,8 @@ from zoneinfo import available_timezones
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .events import EVENTS, MEMBER_CHANNELS, Event
-from .models import Channel, Weekday
+from .events import EVENTS, MEMBER_CHANNELS, Event, chat_events
+from .models import Channel, ChatKind, Weekday
 
 
 def field_name(event: str, channel: str) -> str:
@@ -104,3 +104,26 @@ class OrgSettingsForm(_EventGridMixin, forms.Form):
         if bool(data.get("quiet_start")) != bool(data.get("quiet_end")):
             self.add_error("quiet_end", _("Give both the start and the end of quiet hours."))
         return data
+
+
+class ChatChannelForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Platform"), choices=ChatKind.choices)
+    name = forms.CharField(label=_("Channel name"), max_length=100)
+    url = forms.CharField(
+        label=_("Incoming webhook address"),
+        max_length=2000,
+        help_text=_(
+            "Slack: an incoming webhook (https://hooks.slack.com/services/…). Teams: the "
+            "address of a Workflows “When a Teams webhook request is received” flow."
+        ),
+        widget=forms.URLInput(attrs={"autocomplete": "off"}),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Post there"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(e.kind, e.label) for e in chat_events()]
+        self.fields["events"].choices = choices  # type: ignore[attr-defined]
+        self.fields["events"].initial = [k for k, _label in choices]

@@ -167,3 +167,68 @@ class Delivery(TenantModel):
                 name="delivery_pending_due",
             ),
         ]
+
+
+class ChatKind(models.TextChoices):
+    SLACK = "slack", _("Slack")
+    TEAMS = "teams", _("Microsoft Teams")
+
+
+class ChatChannel(TenantModel):
+    """An organization's Slack or Teams channel, reached through an incoming webhook whose
+    URL (a secret: whoever has it can post) is stored encrypted like network tokens."""
+
+    kind = models.CharField(_("platform"), max_length=8, choices=ChatKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    url_encrypted = models.TextField(editable=False)
+    #: What the admin sees of the URL: its host and last characters.
+    url_hint = models.CharField(max_length=120, editable=False)
+    #: The events posted there (``events.EVENTS`` kinds with ``chat=True``).
+    events = models.JSONField(default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        "advocacy.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_posted_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("chat channel")
+        verbose_name_plural = _("chat channels")
+        indexes = [models.Index(fields=["organization", "is_active"], name="chatchannel_org")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
+
+class ChatPost(TenantModel):
+    """One message to one chat channel, exactly once per channel x event x period (``key``)."""
+
+    channel = models.ForeignKey(ChatChannel, on_delete=models.CASCADE, related_name="posts")
+    event = models.CharField(max_length=48)
+    params = models.JSONField(default=dict, blank=True)
+    link = models.CharField(max_length=500, blank=True)
+    key = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    not_before = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chat post")
+        verbose_name_plural = _("chat posts")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key"], name="chatpost_unique_key")
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "not_before"],
+                condition=models.Q(status="pending"),
+                name="chatpost_pending_due",
+            ),
+        ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from advocacy.models import Organization
 
-from .services import batches, email
+from .services import batches, chat, email
 from .services.dispatch import deliveries_pending
 
 log = logging.getLogger(__name__)
@@ -45,13 +45,51 @@ def deliveries_enqueue(*, organization_id: int, keys: list[str]) -> int:
     return queued
 
 
+@shared_task(
+    bind=True,
+    name="notifications.tasks.bulk_chat_post",
+    ignore_result=True,
+    max_retries=chat.MAX_ATTEMPTS,
+)
+def bulk_chat_post(self: object, post_id: int, organization_id: int) -> str:
+    """Post one message to a Slack or Teams channel (exactly once:
+    ``services.chat.chat_post_send``); a platform failure is retried with growing pauses."""
+    outcome = chat.chat_post_send(organization_id=organization_id, post_id=post_id)
+    if outcome == "retry":
+        attempts = getattr(getattr(self, "request", None), "retries", 0) + 1
+        raise self.retry(countdown=chat.retry_delay(attempts) + 5)  # type: ignore[attr-defined]
+    return outcome
+
+
+def chat_posts_enqueue(*, organization_id: int, keys: list[str]) -> int:
+    """Queue the chat posts among ``keys`` that are due now (the others: the sweep)."""
+    from .models import ChatPost, DeliveryStatus
+
+    now = timezone.now()
+    due = ChatPost.objects.filter(
+        organization_id=organization_id,
+        key__in=keys,
+        status=DeliveryStatus.PENDING,
+        not_before__lte=now,
+    ).values_list("pk", flat=True)
+    queued = 0
+    for post_id in due:
+        bulk_chat_post.delay(post_id, organization_id)
+        queued += 1
+    return queued
+
+
 @shared_task(name="notifications.tasks.bulk_deliveries_due", ignore_result=True)
 def bulk_deliveries_due() -> int:
-    """Queue the deliveries whose quiet hours ended, and any a lost task left behind."""
+    """Queue the e-mails and chat posts whose quiet hours ended, and any a lost task left
+    behind."""
     due = email.dangerously_deliveries_due()
     for organization_id, delivery_id in due:
         bulk_email_deliver.delay(delivery_id, organization_id)
-    return len(due)
+    posts = chat.dangerously_chat_posts_due()
+    for organization_id, post_id in posts:
+        bulk_chat_post.delay(post_id, organization_id)
+    return len(due) + len(posts)
 
 
 @shared_task(name="notifications.tasks.bulk_content_batch", ignore_result=True)

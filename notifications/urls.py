@@ -14,6 +14,12 @@ urlpatterns = [
     ),
     path("preferences/", views.PreferencesView.as_view(), name="notifications_preferences"),
     path("settings/", views.OrgSettingsView.as_view(), name="notifications_org_settings"),
+    path("channels/", views.ChatChannelsView.as_view(), name="notifications_channels"),
+    path(
+        "channels/<int:channel_id>/delete/",
+        views.ChatChannelDeleteView.as_view(),
+        name="notifications_channel_delete",
+    ),
 ]
 
 #: Outside the organization prefix: the signed unsubscribe link needs no login.

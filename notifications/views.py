@@ -21,10 +21,10 @@ from advocacy.permissions import Capability
 from advocacy.redirects import safe_next_url
 from advocacy.tenancy import OrgPageView
 
-from .events import EVENTS, MEMBER_CHANNELS, get_event
+from .events import EVENTS, MEMBER_CHANNELS, chat_events, get_event
 from .events import render as render_event
-from .forms import OrgSettingsForm, PreferencesForm
-from .models import Notification
+from .forms import ChatChannelForm, OrgSettingsForm, PreferencesForm
+from .models import ChatChannel, Notification
 from .selectors import (
     events_for,
     notifications_of,
@@ -32,6 +32,7 @@ from .selectors import (
     org_settings,
     preferences_of,
 )
+from .services.chat import chat_channel_create, chat_channel_delete
 from .services.email import ALL_EVENTS, email_unsubscribe, unsubscribe_resolve
 from .services.inbox import notification_mark_read, notifications_mark_all_read
 from .services.preferences import org_notification_settings_update, preferences_update
@@ -187,6 +188,57 @@ class OrgSettingsView(OrgPageView):
                 messages.success(request, _("The organization's notification defaults are saved."))
                 return HttpResponseRedirect(request.path)
         return self._render(form, status=400)
+
+
+class ChatChannelsView(OrgPageView):
+    """The organization's Slack and Teams channels (admins): list, add."""
+
+    capability = Capability.MANAGE_ORGANIZATION
+    template_name = "notifications/channels.html"
+
+    def _render(self, form: ChatChannelForm, status: int = 200) -> HttpResponse:
+        channels = ChatChannel.objects.for_org(self.organization).order_by("kind", "name", "pk")
+        labels = {e.kind: e.label for e in chat_events()}
+        rows = [
+            {"channel": c, "events": [labels.get(e, e) for e in c.events or []]} for c in channels
+        ]
+        context = self.get_context_data(form=form, rows=rows)
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        return self._render(ChatChannelForm())
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        form = ChatChannelForm(request.POST)
+        if form.is_valid():
+            try:
+                channel = chat_channel_create(actor=self.membership, **form.cleaned_data)
+            except ValidationError as exc:
+                form_add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("The channel “%(name)s” was added.") % {"name": channel.name}
+                )
+                return HttpResponseRedirect(request.path)
+        return self._render(form, status=400)
+
+
+class ChatChannelDeleteView(OrgPageView):
+    capability = Capability.MANAGE_ORGANIZATION
+    model = ChatChannel
+    pk_url_kwarg = "channel_id"
+
+    def load_objects(self) -> None:
+        self.channel = self.get_object()
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        chat_channel_delete(actor=self.membership, channel=self.channel)
+        messages.success(
+            request, _("The channel “%(name)s” was removed.") % {"name": self.channel.name}
+        )
+        return HttpResponseRedirect(
+            reverse("notifications_channels", kwargs={"org_slug": self.organization.slug})
+        )
 
 
 @method_decorator(csrf_exempt, name="dispatch")

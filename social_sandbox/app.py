@@ -149,13 +149,22 @@ class SandboxApp:
         self.public_url = public_url.rstrip("/") if public_url else None
         self.stopping = threading.Event()
         self.router = Router()
-        from social_sandbox import admin, facebook, facebook_www, instagram, linkedin, oauth
+        from social_sandbox import (
+            admin,
+            chat,
+            facebook,
+            facebook_www,
+            instagram,
+            linkedin,
+            oauth,
+        )
 
         oauth.register(self.router)
         linkedin.register(self.router)
         instagram.register(self.router)
         facebook.register(self.router)
         facebook_www.register(self.router)
+        chat.register(self.router)
         admin.register(self.router)
 
     def base_url(self, req: Request) -> str:

@@ -169,6 +169,12 @@ EXPLICIT: dict[str, dict[str, int]] = {
         Role.HR: 403,
         Role.ADMIN: 200,
     },
+    "notifications_channels": {
+        Role.EMPLOYEE: 403,
+        Role.MANAGER: 403,
+        Role.HR: 403,
+        Role.ADMIN: 200,
+    },
     "api_notifications-list": {
         Role.EMPLOYEE: 200,
         Role.MANAGER: 200,

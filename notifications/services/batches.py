@@ -15,6 +15,7 @@ from advocacy.models import Membership, Organization
 from advocacy.permissions import ROLE_CAPABILITIES, Capability
 
 from ..models import OrganizationNotificationSettings
+from .chat import MAX_ITEMS, notify_chat
 from .dispatch import notify
 
 #: New content older than this when a batch runs is not announced any more (a first run, or
@@ -85,9 +86,59 @@ def content_batch_run(*, organization: Organization, now: datetime | None = None
                         link=link,
                         now=now,
                     )
+            _content_batch_chat(organization, window, period=period, link=link, now=now)
         row.content_batch_at = now
         row.save(update_fields=["content_batch_at"])
     return told
+
+
+def _content_batch_chat(
+    organization: Organization,
+    window: dict[str, datetime],
+    *,
+    period: str,
+    link: str,
+    now: datetime,
+) -> int:
+    """The batch in the organization's chat channels: items for everyone (no targeting), in
+    the organization's language, each with a button into the composer."""
+    from content_library.models import ContentItem, Status
+
+    items = list(
+        ContentItem.objects.for_org(organization)
+        .filter(
+            status=Status.APPROVED,
+            language=organization.default_language,
+            targets_departments=False,
+            targets_locations=False,
+            targets_roles=False,
+            **window,
+        )
+        .order_by("-feed_at", "-pk")
+        .values("pk", "title")[:50]
+    )
+    if not items:
+        return 0
+    slug = organization.slug
+    return notify_chat(
+        organization=organization,
+        event="content_new",
+        period=period,
+        params={
+            "count": len(items),
+            "items": [
+                {
+                    "title": item["title"],
+                    "link": reverse(
+                        "share_compose", kwargs={"org_slug": slug, "item_id": item["pk"]}
+                    ),
+                }
+                for item in items[:MAX_ITEMS]
+            ],
+        },
+        link=link,
+        now=now,
+    )
 
 
 def review_waiting_notify(

@@ -13,6 +13,13 @@ def _notification(t: Any) -> int:
     return NotificationFactory.create(membership=t.members["admin"]).pk
 
 
+def _channel(t: Any) -> int:
+    from .factories import ChatChannelFactory
+
+    return ChatChannelFactory.create(organization=t.org).pk
+
+
 KWARG_FACTORIES: dict[str, Callable[[Any], Any]] = {
     "notification_id": _notification,
+    "channel_id": _channel,
 }
