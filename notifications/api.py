@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -17,10 +17,12 @@ from rest_framework.routers import Route, SimpleRouter
 
 from advocacy.api.base import ANY_MEMBER, OrgScopedViewSet
 from advocacy.models import Membership
+from advocacy.permissions import Capability
 
-from .events import MEMBER_CHANNELS, render
-from .models import Notification
+from .events import MEMBER_CHANNELS, chat_events, render
+from .models import ChatChannel, ChatKind, Notification
 from .selectors import preferences_of, unread_count
+from .services.chat import chat_channel_create, chat_channel_delete
 from .services.inbox import notification_mark_read, notifications_mark_all_read
 from .services.preferences import preferences_update
 
@@ -151,6 +153,70 @@ class NotificationPreferencesViewSet(OrgScopedViewSet):
         return Response(PreferencesSerializer(preferences_data(self.membership)).data)
 
 
+class ChatChannelSerializer(serializers.ModelSerializer):
+    """A channel as admins see it: never the webhook address (a secret), only its hint."""
+
+    class Meta:
+        model = ChatChannel
+        fields = (
+            "id",
+            "kind",
+            "name",
+            "url_hint",
+            "events",
+            "is_active",
+            "created_at",
+            "last_posted_at",
+            "last_error",
+        )
+        read_only_fields = fields
+
+
+class ChatChannelCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ChatKind.choices)
+    name = serializers.CharField(max_length=100)
+    url = serializers.CharField(max_length=2000, help_text="The incoming webhook's address.")
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=[e.kind for e in chat_events()]),
+        allow_empty=False,
+    )
+
+
+class ChatChannelViewSet(OrgScopedViewSet):
+    """The organization's Slack and Teams channels (admins)."""
+
+    model = ChatChannel
+    lookup_url_kwarg = "channel_id"
+    serializer_class = ChatChannelSerializer
+    pagination_class = None  # an organization has a handful of channels
+    capabilities = {
+        "list": Capability.MANAGE_ORGANIZATION,
+        "create": Capability.MANAGE_ORGANIZATION,
+        "destroy": Capability.MANAGE_ORGANIZATION,
+    }
+
+    def safely_get_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset.order_by("kind", "name", "pk")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(ChatChannelSerializer(self.get_queryset(), many=True).data)
+
+    @extend_schema(request=ChatChannelCreateSerializer, responses={201: ChatChannelSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ser = ChatChannelCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        try:
+            channel = chat_channel_create(actor=self.membership, **ser.validated_data)
+        except DjangoValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            raise ValidationError(detail) from exc
+        return Response(ChatChannelSerializer(channel).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        chat_channel_delete(actor=self.membership, channel=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class PreferencesRouter(SimpleRouter):
     routes = [
         Route(
@@ -170,6 +236,7 @@ preferences_router.register(
     basename="api_notification_preferences",
 )
 router = SimpleRouter(trailing_slash=True)
+router.register("notifications/channels", ChatChannelViewSet, basename="api_chat_channels")
 router.register("notifications", NotificationViewSet, basename="api_notifications")
 
 urlpatterns = [*preferences_router.urls, *router.urls]

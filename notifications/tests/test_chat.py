@@ -231,3 +231,13 @@ def test_channels_page_adds_and_removes(world, client, sandbox):  # noqa: F811
     client.force_login(world.a.admin)
     assert client.post(f"{url}{channel.pk}/delete/").status_code == 302
     assert not ChatChannel.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["https://127.0.0.1/hook", "https://10.1.2.3/hook", "http://hooks.slack.com/x"]
+)
+def test_safe_post_json_refuses_private_addresses_and_plain_http(url):
+    from advocacy.safe_http import UnsafeURL, safe_post_json
+
+    with pytest.raises(UnsafeURL):
+        safe_post_json(url, {"text": "hi"}, timeout=2)
