@@ -1,6 +1,7 @@
 """Demo notifications: one of every kind a demo member can receive, some read, so the bell,
-the list and the preferences have something to show. In the app only (no e-mails are sent
-for demo data); idempotent (fixed keys)."""
+the list and the preferences have something to show (in the app only: no e-mails are sent
+for demo data), and a Slack and a Teams channel pointed at the sandbox's chat receivers
+(``social_sandbox/chat.py``), where the next new-content batch is posted. Idempotent."""
 
 from __future__ import annotations
 
@@ -57,6 +58,34 @@ def _samples(organization: Organization) -> dict[str, tuple[dict[str, Any], str]
     }
 
 
+def _sandbox_channels(organization: Organization, admin: Any) -> None:
+    from django.conf import settings
+
+    from social import crypto
+    from social.processes import default_sandbox_url
+
+    from .models import ChatChannel, ChatKind
+
+    base = (settings.SOCIAL_SANDBOX_URL or default_sandbox_url()).rstrip("/")
+    urls = {
+        ChatKind.SLACK: f"{base}/slack/services/TDEMO/BDEMO/{organization.slug}",
+        ChatKind.TEAMS: f"{base}/teams/workflows/{organization.slug}/triggers/manual/paths/invoke",
+    }
+    for kind, url in urls.items():
+        name = "#chorus-demo"
+        if ChatChannel.objects.for_org(organization).filter(kind=kind, name=name).exists():
+            continue
+        ChatChannel.objects.create(
+            organization=organization,
+            kind=kind,
+            name=name,
+            url_encrypted=crypto.encrypt(url),
+            url_hint=f"sandbox/…{url[-4:]}",
+            events=["content_new"],
+            created_by=getattr(admin, "user", None),
+        )
+
+
 def seed(*, organization: Organization, members: Any) -> None:
     samples = _samples(organization)
     now = timezone.now()
@@ -80,3 +109,5 @@ def seed(*, organization: Organization, members: Any) -> None:
                 )
             )
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    admins = [m for m in members if m.role == "admin"]
+    _sandbox_channels(organization, admins[0] if admins else None)

@@ -139,10 +139,10 @@ def slack_webhook(ctx: Ctx, team: str, bot: str, key: str) -> Response:
     if not isinstance(payload, dict):
         return Response.text("invalid_payload", 400)
     text, blocks = payload.get("text"), payload.get("blocks")
-    if blocks is None and not (isinstance(text, str) and text.strip()):
-        return Response.text("no_text", 400)
     if text is not None and not isinstance(text, str):
         return Response.text("invalid_payload", 400)
+    if blocks is None and not (isinstance(text, str) and text.strip()):
+        return Response.text("no_text", 400)
     if blocks is not None:
         if not isinstance(blocks, list) or not 0 < len(blocks) <= 50:
             return Response.text("invalid_blocks", 400)

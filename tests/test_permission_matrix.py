@@ -181,6 +181,12 @@ EXPLICIT: dict[str, dict[str, int]] = {
         Role.HR: 200,
         Role.ADMIN: 200,
     },
+    "api_chat_channels-list": {
+        Role.EMPLOYEE: 403,
+        Role.MANAGER: 403,
+        Role.HR: 403,
+        Role.ADMIN: 200,
+    },
     "api_notification_preferences": {
         Role.EMPLOYEE: 200,
         Role.MANAGER: 200,

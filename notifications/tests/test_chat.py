@@ -241,3 +241,33 @@ def test_safe_post_json_refuses_private_addresses_and_plain_http(url):
 
     with pytest.raises(UnsafeURL):
         safe_post_json(url, {"text": "hi"}, timeout=2)
+
+
+def test_channels_api_for_admins_never_shows_the_webhook(world, api_client, sandbox):  # noqa: F811
+    base = f"/api/v1/orgs/{world.a.org.slug}/notifications/channels/"
+    api_client.force_login(world.a.user(Role.MANAGER))
+    assert api_client.get(base).status_code == 403
+    api_client.force_login(world.a.admin)
+    bad = api_client.post(
+        base,
+        {"kind": "slack", "name": "#x", "url": "https://10.0.0.1/x", "events": ["content_new"]},
+        format="json",
+    )
+    assert bad.status_code == 400 and "url" in bad.json()["errors"]
+    created = api_client.post(
+        base,
+        {"kind": "slack", "name": "#news", "url": _slack_url(sandbox), "events": ["content_new"]},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    listed = api_client.get(base).json()
+    assert [c["name"] for c in listed] == ["#news"]
+    assert _slack_url(sandbox) not in str(listed)
+    channel_id = listed[0]["id"]
+    api_client.force_login(world.b.admin)
+    assert (
+        api_client.delete(f"/api/v1/orgs/{world.b.org.slug}/notifications/channels/{channel_id}/")
+    ).status_code == 404
+    api_client.force_login(world.a.admin)
+    assert api_client.delete(f"{base}{channel_id}/").status_code == 204
+    assert not ChatChannel.objects.exists()
