@@ -421,6 +421,7 @@ SPECTACULAR_SETTINGS = {
         "RuleKindEnum": "guidelines.models.RuleKind",
         "ShareStateEnum": "social.models.ShareState",
         "ShareMethodEnum": "social.models.ShareMethod",
+        "ChatKindEnum": "notifications.models.ChatKind",
     },
 }
 
