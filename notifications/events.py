@@ -153,7 +153,8 @@ register(
         title=_("Your share of “%(item)s” on %(network)s failed"),
         body=_("Open it to see why and try again."),
         audience=Capability.SHARE_CONTENT,
-        default_channels=IN_APP_AND_EMAIL,
+        # In the app by default (the member sees it in My shares too); e-mail is a choice.
+        default_channels=IN_APP,
         network_params=("network",),
     )
 )

@@ -1,11 +1,13 @@
-"""Receivers: the other apps' signals (sent on commit) turned into one ``notify`` each.
-Connected in ``NotificationsConfig.ready``."""
+"""Receivers: the other apps' signals turned into one ``notify`` each (sent on commit, except
+``share_needs_attention``, sent inside the share's transaction: its notification commits or
+rolls back with the share's move). Connected in ``NotificationsConfig.ready``."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +24,10 @@ def _safely(fn: Any) -> Any:
 
     def receiver(sender: Any, **kwargs: Any) -> None:
         try:
-            fn(**kwargs)
+            # A savepoint: a receiver run inside the sender's transaction that fails must
+            # not leave that transaction broken.
+            with transaction.atomic():
+                fn(**kwargs)
         except Exception:
             logger.exception("notification receiver %s failed", fn.__name__)
 
@@ -38,7 +43,7 @@ def _share_period(share: Any, event: str) -> str:
     return f"{share.pk}:{share.attempts}"
 
 
-def on_share_state_changed(
+def on_share_needs_attention(
     *, organization_id: int, share_id: int, to_state: str, **kwargs: Any
 ) -> None:
     from social.models import Share, ShareState
@@ -178,7 +183,7 @@ def connect() -> None:
     from social import signals as social_signals
 
     pairs = [
-        (social_signals.share_state_changed, on_share_state_changed),
+        (social_signals.share_needs_attention, on_share_needs_attention),
         (social_signals.network_token_expiring, on_network_token_expiring),
         (content_signals.suggestion_reviewed, on_suggestion_reviewed),
         (content_signals.suggestion_submitted, on_suggestion_submitted),

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Share, ShareEvent
-from ..signals import share_state_changed
+from ..models import Share, ShareEvent, ShareState
+from ..signals import share_needs_attention
+
+#: States in which the member must act (try again, reconnect): ``share_needs_attention``.
+ATTENTION_STATES = frozenset({ShareState.FAILED, ShareState.NEEDS_RECONNECT})
 
 
 class InvalidTransition(ValidationError):
@@ -73,12 +75,13 @@ def share_transition(
     else:
         share.save(update_fields={"state", "updated_at", *fields, *changed})
     share_event_record(share, from_state=before, to_state=to, detail=detail)
-    kwargs = {
-        "organization_id": share.organization_id,
-        "share_id": share.pk,
-        "from_state": before,
-        "to_state": to,
-        "detail": detail,
-    }
-    transaction.on_commit(lambda: share_state_changed.send(sender=Share, **kwargs))
+    if to in ATTENTION_STATES:
+        share_needs_attention.send(
+            sender=Share,
+            organization_id=share.organization_id,
+            share_id=share.pk,
+            from_state=before,
+            to_state=to,
+            detail=detail,
+        )
     return share
