@@ -474,6 +474,19 @@ ACTIONS: dict[str, AuditAction] = {
     "content_settings.changed": AuditAction(
         gettext_lazy("Library settings changed"), _settings_changed
     ),
+    # Notifications
+    "notification_settings.updated": AuditAction(
+        gettext_lazy("Notification defaults changed"),
+        _simple(gettext_lazy("%(actor)s changed the organization's notification defaults")),
+    ),
+    "chat_channel.added": AuditAction(
+        gettext_lazy("Chat channel added"),
+        _simple(gettext_lazy("%(actor)s added the chat channel %(name)s"), name=_data("name")),
+    ),
+    "chat_channel.removed": AuditAction(
+        gettext_lazy("Chat channel removed"),
+        _simple(gettext_lazy("%(actor)s removed the chat channel %(name)s"), name=_data("name")),
+    ),
     "content_suggestion.submitted": AuditAction(
         gettext_lazy("Content suggested"), _simple(gettext_lazy("%(actor)s suggested content"))
     ),

@@ -77,6 +77,9 @@ CROSS_TENANT_SWEEPS: tuple[str, ...] = (
     "campaigns.services.raffles.dangerously_raffles_due",
     "campaigns.services.amplification.dangerously_amplifications",
     "campaigns.services.hashtags.dangerously_organizations_with_hashtag_search",
+    "notifications.services.batches.dangerously_organizations_with_new_content",
+    "notifications.services.email.dangerously_deliveries_due",
+    "notifications.services.chat.dangerously_chat_posts_due",
 )
 
 #: Cache keys without an organization, and why that is safe.

@@ -59,6 +59,15 @@ NAV: list[NavEntry] = [
     NavEntry(_("Company pages"), "company_pages", Capability.MANAGE_NETWORKS, "settings"),
     NavEntry(_("Network health"), "networks_health", Capability.MANAGE_NETWORKS, "settings"),
     NavEntry(_("Audit log"), "audit_log", Capability.VIEW_AUDIT_LOG, "settings"),
+    NavEntry(
+        _("Notification defaults"),
+        "notifications_org_settings",
+        Capability.MANAGE_ORGANIZATION,
+        "settings",
+    ),
+    NavEntry(
+        _("Slack and Teams"), "notifications_channels", Capability.MANAGE_ORGANIZATION, "settings"
+    ),
     NavEntry(_("Guidelines"), "guidelines_documents", None),
     NavEntry(_("Caption rules"), "guidelines_rules", Capability.MANAGE_GUIDELINES, "settings"),
 ]

@@ -35,6 +35,7 @@ __all__ = [
     "UnsafeURL",
     "is_public_address",
     "safe_get",
+    "safe_post_json",
 ]
 
 USER_AGENT = "ChorusBot/1.0 (+link previews; employee advocacy)"
@@ -286,3 +287,81 @@ def safe_get(
             resp.close()
             pool.close()
     raise FetchFailed("Too many redirects.")
+
+
+def safe_post_json(
+    url: str,
+    payload: object,
+    *,
+    timeout: float,
+    max_bytes: int = 64 * 1024,
+    allowed_schemes: tuple[str, ...] = ("https",),
+    allow_loopback_prefixes: tuple[str, ...] = (),
+) -> SafeResponse:
+    """POST ``payload`` as JSON to ``url`` (a webhook an admin typed) with the same guard as
+    ``safe_get``: every address the host resolves to must be public, the connection goes to
+    the vetted address, redirects are not followed (a webhook that moves is an error), the
+    answer is capped. ``allow_loopback_prefixes`` names URL prefixes that may be on loopback
+    (the sandbox's webhooks in the demo and tests: an operator's setting, never user input).
+    Error statuses raise ``FetchFailed`` with the status and the start of the answer."""
+    import json
+
+    deadline = time.monotonic() + timeout
+    parts = urlsplit(url)
+    loopback_ok = any(url.startswith(prefix) for prefix in allow_loopback_prefixes if prefix)
+    schemes = (*allowed_schemes, parts.scheme.lower()) if loopback_ok else allowed_schemes
+    if loopback_ok:
+        scheme, host = parts.scheme.lower(), parts.hostname or ""
+        port = parts.port or (443 if scheme == "https" else 80)
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM) if host else []
+        except (socket.gaierror, UnicodeError, OSError) as exc:
+            raise FetchFailed(f"Could not resolve {host}.") from exc
+        addresses = [str(info[4][0]) for info in infos]
+        if not addresses or not all(is_public_address(a, allow_loopback=True) for a in addresses):
+            raise UnsafeURL(f"{host} points to a private or reserved network address.")
+        ip = addresses[0].split("%", 1)[0]
+    else:
+        scheme, host, port, ip = _vet(url, schemes, deadline)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    default_port = 443 if scheme == "https" else 80
+    host_header = host if ":" not in host else f"[{host}]"
+    if port != default_port:
+        host_header = f"{host_header}:{port}"
+    remaining = max(deadline - time.monotonic(), 0.05)
+    pool = _pool(scheme, host, ip, port, urllib3.Timeout(connect=remaining, read=remaining))
+    body = json.dumps(payload).encode("utf-8")
+    try:
+        resp = pool.urlopen(
+            "POST",
+            path,
+            body=body,
+            headers={
+                "Host": host_header,
+                "User-Agent": USER_AGENT,
+                "Content-Type": "application/json; charset=utf-8",
+                "Accept": "*/*",
+            },
+            redirect=False,
+            retries=False,
+            preload_content=False,
+            assert_same_host=False,
+        )
+    except urllib3.exceptions.HTTPError as exc:
+        pool.close()
+        raise FetchFailed(f"Could not reach {host}: {type(exc).__name__}.") from exc
+    try:
+        content = resp.read(max_bytes, decode_content=True) or b""
+        if resp.status >= 300:
+            snippet = content[:200].decode("utf-8", "replace")
+            raise FetchFailed(f"{host} answered HTTP {resp.status}: {snippet}")
+        return SafeResponse(
+            url=url,
+            status_code=resp.status,
+            headers={k.lower(): v for k, v in resp.headers.items()},
+            content=content,
+        )
+    finally:
+        resp.release_conn()
+        resp.close()
+        pool.close()

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     # After social: their demo seeders build on the demo's shares.
     "campaigns",
     "analytics",
+    # After the apps whose events it turns into notifications (their signals).
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +205,8 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "unix://")):
     }
 # How often beat runs the publishing sweep (due scheduled shares, crash recovery).
 SOCIAL_PUBLISH_SWEEP_SECONDS = env.float("SOCIAL_PUBLISH_SWEEP_SECONDS", default=30.0)
+# How often members hear about new content at most (one notification per batch window).
+NOTIFICATIONS_CONTENT_BATCH_MINUTES = env.int("NOTIFICATIONS_CONTENT_BATCH_MINUTES", default=240)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
@@ -254,6 +258,15 @@ CELERY_BEAT_SCHEDULE = {
     "campaigns-leaderboards-rebuild": {
         "task": "campaigns.tasks.bulk_leaderboards_rebuild_all",
         "schedule": 24 * 3600.0,
+    },
+    # Notifications: the new-content batch window, and e-mails due after quiet hours.
+    "notifications-content-batch": {
+        "task": "notifications.tasks.bulk_content_batch",
+        "schedule": NOTIFICATIONS_CONTENT_BATCH_MINUTES * 60.0,
+    },
+    "notifications-deliveries-due": {
+        "task": "notifications.tasks.bulk_deliveries_due",
+        "schedule": 300.0,
     },
 }
 
@@ -431,6 +444,7 @@ SPECTACULAR_SETTINGS = {
         "AmplificationStateEnum": "campaigns.models.AmplificationState",
         "PointsActionEnum": "campaigns.models.PointsAction",
         "PointsEarningActionEnum": "campaigns.models.EARNING_ACTION_CHOICES",
+        "ChatKindEnum": "notifications.models.ChatKind",
     },
 }
 

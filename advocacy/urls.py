@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView
 from campaigns.views import amplification as amplification_views
 from campaigns.views import hashtags as hashtags_views
 from content_library.views.feed import FeedView
+from notifications import urls as notification_urls
 
 from .api import docs as api_docs
 from .api import urls as api_urls
@@ -70,6 +71,8 @@ org_urlpatterns: list[URLPattern | URLResolver] = [
     path("raffles/", include("campaigns.urls.raffles")),
     path("amplify/", include("campaigns.urls.amplification")),
     path("hashtags/", include("campaigns.urls.hashtags")),
+    # Notifications: the list, preferences, the organization's defaults (notifications/urls.py)
+    path("notifications/", include("notifications.urls")),
 ]
 
 urlpatterns = [
@@ -85,6 +88,8 @@ urlpatterns = [
         amplification_views.company_page_callback,
         name="company_page_callback",
     ),
+    # The signed one-click unsubscribe link of notification e-mails (no login)
+    path("notifications/unsubscribe/", include(notification_urls.public_urlpatterns)),
     path("accounts/", include("allauth.urls")),
     # Facebook Login for Business's one registered redirect (campaigns: hashtag tracking)
     path(

@@ -151,6 +151,7 @@ class SandboxApp:
         self.router = Router()
         from social_sandbox import (
             admin,
+            chat,
             facebook,
             facebook_www,
             instagram,
@@ -167,6 +168,7 @@ class SandboxApp:
         instagram_hashtags.register(self.router)
         facebook.register(self.router)
         facebook_www.register(self.router)
+        chat.register(self.router)
         admin.register(self.router)
 
     def base_url(self, req: Request) -> str:

@@ -179,6 +179,8 @@ def _fresh_state() -> dict[str, Any]:
         "linkedin": {"posts": {}, "images": {}, "uploads": {}},
         "instagram": {"containers": {}, "media": {}},
         "facebook": {"posts": {}, "shares": []},
+        # Chat webhooks (social_sandbox/chat.py): what each platform accepted.
+        "chat": {"slack": [], "teams": []},
         "faults": [],
     }
 

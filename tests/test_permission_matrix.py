@@ -187,6 +187,44 @@ EXPLICIT: dict[str, dict[str, int]] = {
     "boards_settings": {Role.EMPLOYEE: 403, Role.MANAGER: 200, Role.HR: 403, Role.ADMIN: 200},
     "api_boards-list": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
     "api_boards-teams": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
+    # Notifications: everyone has their own; the organization's defaults are the admin's.
+    "notifications_list": {Role.EMPLOYEE: 200, Role.MANAGER: 200, Role.HR: 200, Role.ADMIN: 200},
+    "notifications_preferences": {
+        Role.EMPLOYEE: 200,
+        Role.MANAGER: 200,
+        Role.HR: 200,
+        Role.ADMIN: 200,
+    },
+    "notifications_org_settings": {
+        Role.EMPLOYEE: 403,
+        Role.MANAGER: 403,
+        Role.HR: 403,
+        Role.ADMIN: 200,
+    },
+    "notifications_channels": {
+        Role.EMPLOYEE: 403,
+        Role.MANAGER: 403,
+        Role.HR: 403,
+        Role.ADMIN: 200,
+    },
+    "api_notifications-list": {
+        Role.EMPLOYEE: 200,
+        Role.MANAGER: 200,
+        Role.HR: 200,
+        Role.ADMIN: 200,
+    },
+    "api_chat_channels-list": {
+        Role.EMPLOYEE: 403,
+        Role.MANAGER: 403,
+        Role.HR: 403,
+        Role.ADMIN: 200,
+    },
+    "api_notification_preferences": {
+        Role.EMPLOYEE: 200,
+        Role.MANAGER: 200,
+        Role.HR: 200,
+        Role.ADMIN: 200,
+    },
 }
 
 

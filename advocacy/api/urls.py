@@ -43,6 +43,8 @@ org_api_urlpatterns = [
     path("", include("social.api.urls")),
     # Campaigns and recognition (campaigns/api/urls.py)
     path("", include("campaigns.api.urls")),
+    # Notifications: mine and my preferences (notifications/api.py)
+    path("", include("notifications.api")),
 ]
 
 urlpatterns = [

@@ -100,7 +100,21 @@ def _transition(
         item=item, actor=actor, action=action, changes={"status": (before, to)}, note=note
     )
     audit_record(actor, f"content_item.{action}", item, {"from": before, "to": to, "note": note})
+    _status_changed_on_commit(item, actor, before, to)
     return item
+
+
+def _status_changed_on_commit(item: ContentItem, actor: Membership, before: str, to: str) -> None:
+    from ..signals import item_status_changed
+
+    kwargs = {
+        "organization_id": item.organization_id,
+        "item_id": item.pk,
+        "from_status": before,
+        "to_status": to,
+        "actor_id": actor.pk,
+    }
+    transaction.on_commit(lambda: item_status_changed.send(sender=ContentItem, **kwargs))
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from ..models import (
     SuggestionKind,
     SuggestionStatus,
 )
-from ..signals import suggestion_accepted
+from ..signals import suggestion_accepted, suggestion_reviewed, suggestion_submitted
 from ..validators import inspect_image
 from .base import audit_record, require
 from .item_parts import CaptionInput
@@ -73,7 +73,14 @@ def suggestion_submit(
         image=image or "",
     )
     audit_record(actor, "content_suggestion.submitted", suggestion, {"kind": kind})
+    _on_commit_send(suggestion_submitted, suggestion)
     return suggestion
+
+
+def _on_commit_send(signal: Any, suggestion: ContentSuggestion, **extra: Any) -> None:
+    kwargs = {"organization_id": suggestion.organization_id, "suggestion_id": suggestion.pk}
+    kwargs.update(extra)
+    transaction.on_commit(lambda: signal.send(sender=ContentSuggestion, **kwargs))
 
 
 def _pending(suggestion: ContentSuggestion) -> ContentSuggestion:
@@ -152,6 +159,7 @@ def suggestion_accept(
         ),
         robust=True,
     )
+    _on_commit_send(suggestion_reviewed, suggestion, status=SuggestionStatus.ACCEPTED.value)
     if approve:
         item = content_item_approve(actor=actor, item=item)
     return item
@@ -172,4 +180,5 @@ def suggestion_decline(
     suggestion.reviewed_at = timezone.now()
     suggestion.save(update_fields=["status", "decline_reason", "reviewed_by", "reviewed_at"])
     audit_record(actor, "content_suggestion.declined", suggestion, {"reason": reason})
+    _on_commit_send(suggestion_reviewed, suggestion, status=SuggestionStatus.DECLINED.value)
     return suggestion

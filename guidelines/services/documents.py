@@ -191,6 +191,14 @@ def policy_version_publish(
             "requires_reacknowledgement": locked.requires_reacknowledgement,
         },
     )
+    from ..signals import policy_version_published
+
+    kwargs = {
+        "organization_id": locked.organization_id,
+        "version_id": locked.pk,
+        "document_id": locked.document_id,
+    }
+    transaction.on_commit(lambda: policy_version_published.send(sender=PolicyVersion, **kwargs))
     return locked
 
 

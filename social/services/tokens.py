@@ -197,6 +197,15 @@ def network_account_expiry_warn(*, account: NetworkAccount, now: datetime) -> bo
     except Exception:
         NetworkAccount.objects.filter(pk=account.pk).update(expiry_warned_at=None)
         raise
+    from ..signals import network_token_expiring
+
+    kwargs = {
+        "account_id": account.pk,
+        "user_id": user.pk,
+        "network": account.network,
+        "expires_at": account.token_expires_at,
+    }
+    transaction.on_commit(lambda: network_token_expiring.send(sender=NetworkAccount, **kwargs))
     return True
 
 

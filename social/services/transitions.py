@@ -15,10 +15,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Share, ShareEvent, ShareState
-from ..signals import share_state_changed
+from ..signals import share_needs_attention, share_state_changed
 
 #: States whose arrival other apps hear of (``social.signals.share_state_changed``).
 ANNOUNCED_STATES = frozenset({ShareState.PUBLISHED, ShareState.CANCELLED})
+
+#: States in which the member must act (try again, reconnect): ``share_needs_attention``.
+ATTENTION_STATES = frozenset({ShareState.FAILED, ShareState.NEEDS_RECONNECT})
 
 
 class InvalidTransition(ValidationError):
@@ -87,5 +90,14 @@ def share_transition(
                 state=to,
             ),
             robust=True,
+        )
+    if to in ATTENTION_STATES:
+        share_needs_attention.send(
+            sender=Share,
+            organization_id=share.organization_id,
+            share_id=share.pk,
+            from_state=before,
+            to_state=to,
+            detail=detail,
         )
     return share

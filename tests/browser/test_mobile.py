@@ -33,6 +33,7 @@ from content_library import demo as content_demo
 from content_library.models import ContentItem
 from guidelines import demo as guidelines_demo
 from guidelines.models import PolicyDocument
+from notifications import demo as notifications_demo
 from social import demo as social_demo
 from social.models import Share
 from social.tests.conftest import sandbox, sandbox_server  # noqa: F401 - fixtures
@@ -59,6 +60,7 @@ MUST_SEE = (
     "campaigns_list", "campaign_detail",
     "points_mine",
     "rewards_catalogue", "rewards_mine",
+    "notifications_list", "notifications_preferences",
 )
 # fmt: on
 
@@ -76,6 +78,9 @@ SCREENSHOTS = {
     "raffle_public": "raffle", "raffle_detail": "raffle-manager",
     "amplify_candidates": "amplify", "company_pages": "company-pages",
     "hashtags_mentions": "hashtags",
+    "notifications_list": "notifications",
+    "notifications_preferences": "notification-preferences",
+    "notifications_org_settings": "notification-defaults",
 }
 # fmt: on
 
@@ -126,6 +131,7 @@ def _fill_tenant(world: Any) -> None:
     social_demo.seed(organization=tenant.org, members=members)
     # Every campaigns feature's demo (campaigns/demo/__init__.py runs them in order).
     campaigns_demo.seed(organization=tenant.org, members=members)
+    notifications_demo.seed(organization=tenant.org, members=members)
     _drawn_raffle(tenant)
 
 
