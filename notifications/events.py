@@ -232,3 +232,64 @@ register(
         batched=True,
     )
 )
+# --- Campaigns and recognition (campaigns.signals) -------------------------------------
+register(
+    Event(
+        kind="campaign_launched",
+        label=_("A campaign was launched for me"),
+        title=_("New campaign: %(name)s"),
+        body=_("Share its content while it runs; your shares count toward its goal."),
+        audience=Capability.VIEW_FEED,
+        default_channels=IN_APP_AND_EMAIL,
+        chat=True,
+        chat_title=_("New campaign in %(organization)s: %(name)s"),
+        chat_body=_("Share its content while it runs; your shares count toward its goal."),
+    )
+)
+register(
+    Event(
+        kind="raffle_won",
+        label=_("I won a raffle"),
+        title=_("You won the raffle “%(title)s”"),
+        body=_("Your prize: %(prize)s. The draw can be checked on its public page."),
+        audience=Capability.VIEW_FEED,
+        default_channels=IN_APP_AND_EMAIL,
+    )
+)
+register(
+    Event(
+        kind="redemption_approved",
+        label=_("My reward request was approved"),
+        title=_("Your request for “%(reward)s” was approved"),
+        audience=Capability.VIEW_FEED,
+        default_channels=IN_APP_AND_EMAIL,
+    )
+)
+register(
+    Event(
+        kind="redemption_rejected",
+        label=_("My reward request was rejected"),
+        title=_("Your request for “%(reward)s” was rejected"),
+        body=_("The reason: %(reason)s. Your points are back."),
+        audience=Capability.VIEW_FEED,
+        default_channels=IN_APP_AND_EMAIL,
+    )
+)
+register(
+    Event(
+        kind="redemption_fulfilled",
+        label=_("My reward was handed over"),
+        title=_("“%(reward)s” is on its way to you"),
+        body=_("%(reason)s"),
+        audience=Capability.VIEW_FEED,
+    )
+)
+register(
+    Event(
+        kind="redemption_waiting",
+        label=_("A reward request waits for a decision"),
+        title=_("A colleague asked for “%(reward)s”"),
+        body=_("Approve or reject the request."),
+        audience=Capability.MANAGE_REWARDS,
+    )
+)

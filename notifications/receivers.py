@@ -177,7 +177,106 @@ def on_policy_version_published(
     )
 
 
+def on_campaign_went_live(*, organization_id: int, campaign_id: int, **kwargs: Any) -> None:
+    from campaigns.models import Campaign
+    from campaigns.selectors.campaigns import campaign_audience_members
+
+    from .services.chat import notify_chat
+
+    campaign = (
+        Campaign.objects.select_related("organization")
+        .filter(organization_id=organization_id, pk=campaign_id)
+        .first()
+    )
+    if campaign is None:
+        return
+    slug = campaign.organization.slug
+    link = reverse("campaign_detail", kwargs={"org_slug": slug, "campaign_id": campaign.pk})
+    members = campaign_audience_members(campaign=campaign).select_related("organization", "user")
+    notify(
+        event="campaign_launched",
+        recipients=members,
+        period=str(campaign.pk),
+        params={"name": campaign.name},
+        link=link,
+    )
+    notify_chat(
+        organization=campaign.organization,
+        event="campaign_launched",
+        period=str(campaign.pk),
+        params={"name": campaign.name, "organization": campaign.organization.name},
+        link=link,
+    )
+
+
+def on_raffle_drawn(*, organization_id: int, raffle_id: int, **kwargs: Any) -> None:
+    from campaigns.models import Raffle, RaffleWinner
+
+    raffle = Raffle.objects.filter(organization_id=organization_id, pk=raffle_id).first()
+    if raffle is None:
+        return
+    winners = [
+        w.entry.membership
+        for w in RaffleWinner.objects.filter(raffle=raffle).select_related(
+            "entry__membership__organization", "entry__membership__user"
+        )
+    ]
+    notify(
+        event="raffle_won",
+        recipients=winners,
+        period=str(raffle.pk),
+        params={"title": raffle.title, "prize": raffle.prize},
+        link=reverse("raffle_public", kwargs={"public_id": raffle.public_id}),
+    )
+
+
+def on_redemption_changed(
+    *, organization_id: int, redemption_id: int, status: str, **kwargs: Any
+) -> None:
+    from campaigns.models import Redemption
+
+    redemption = (
+        Redemption.objects.select_related("reward", "membership__organization", "membership__user")
+        .filter(organization_id=organization_id, pk=redemption_id)
+        .first()
+    )
+    if redemption is None:
+        return
+    slug = redemption.membership.organization.slug
+    params = {
+        "reward": redemption.reward.name,
+        "reason": redemption.decision_note or redemption.fulfilment_note,
+    }
+    if status == "requested":
+        managers = Membership.objects.filter(
+            organization_id=organization_id, is_active=True
+        ).select_related("organization", "user")
+        notify(
+            event="redemption_waiting",
+            recipients=[m for m in managers if m.pk != redemption.membership_id],
+            period=str(redemption.pk),
+            params=params,
+            link=reverse("rewards_redemptions", kwargs={"org_slug": slug}),
+        )
+        return
+    event = {
+        "approved": "redemption_approved",
+        "rejected": "redemption_rejected",
+        "fulfilled": "redemption_fulfilled",
+    }.get(status)
+    if event is None:
+        return
+    notify(
+        event=event,
+        recipients=[redemption.membership],
+        period=f"{redemption.pk}:{status}",
+        params=params,
+        link=reverse("rewards_mine", kwargs={"org_slug": slug}),
+    )
+
+
 def connect() -> None:
+    from campaigns import signals as campaign_signals
     from content_library import signals as content_signals
     from guidelines import signals as guideline_signals
     from social import signals as social_signals
@@ -189,6 +288,9 @@ def connect() -> None:
         (content_signals.suggestion_submitted, on_suggestion_submitted),
         (content_signals.item_status_changed, on_item_status_changed),
         (guideline_signals.policy_version_published, on_policy_version_published),
+        (campaign_signals.campaign_went_live, on_campaign_went_live),
+        (campaign_signals.raffle_drawn, on_raffle_drawn),
+        (campaign_signals.redemption_changed, on_redemption_changed),
     ]
     for signal, fn in pairs:
         signal.connect(_safely(fn), weak=False, dispatch_uid=f"notifications.{fn.__name__}")

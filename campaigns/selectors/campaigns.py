@@ -88,6 +88,28 @@ def audience_match(membership: Membership) -> Q:
     return q
 
 
+def campaign_audience_members(*, campaign: Campaign) -> QuerySet[Membership]:
+    """The active members a campaign is for: the reverse of ``audience_match`` (per dimension
+    the campaign uses, one of its values; no rows: everyone)."""
+    members = Membership.objects.filter(organization_id=campaign.organization_id, is_active=True)
+    values: dict[str, list[str]] = {}
+    for dimension, value in CampaignAudience.objects.filter(campaign=campaign).values_list(
+        "dimension", "value"
+    ):
+        values.setdefault(dimension, []).append(value)
+    if CampaignAudienceDimension.DEPARTMENT in values:
+        ids = [int(v) for v in values[CampaignAudienceDimension.DEPARTMENT] if v.isdigit()]
+        members = members.filter(department_id__in=ids)
+    if CampaignAudienceDimension.LOCATION in values:
+        places = Q()
+        for place in values[CampaignAudienceDimension.LOCATION]:
+            places |= Q(location__iexact=place.strip())
+        members = members.filter(places)
+    if CampaignAudienceDimension.ROLE in values:
+        members = members.filter(role__in=values[CampaignAudienceDimension.ROLE])
+    return members
+
+
 def campaigns_for_member(*, membership: Membership) -> QuerySet[Campaign]:
     """The campaigns a member may open: every one for campaign managers; for the others the
     scheduled, live and ended campaigns whose audience includes them."""

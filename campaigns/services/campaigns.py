@@ -39,6 +39,7 @@ from ..models import (
     CampaignStatus,
     GoalMetric,
 )
+from ..signals import announce, campaign_went_live
 
 logger = logging.getLogger(__name__)
 
@@ -545,6 +546,10 @@ def campaign_launch(
     if not moved:
         raise ValidationError(_("Only a draft campaign can be launched."))
     _audit(actor, "campaign.launched", campaign, status=campaign.status)
+    if started:
+        announce(
+            campaign_went_live, organization_id=campaign.organization_id, campaign_id=campaign.pk
+        )
     return campaign
 
 
@@ -629,6 +634,11 @@ def campaign_clock_advance(
             went_live_at=now,
         ):
             _audit(None, "campaign.went_live", campaign)
+            announce(
+                campaign_went_live,
+                organization_id=campaign.organization_id,
+                campaign_id=campaign.pk,
+            )
             reached.append(CampaignStatus.LIVE)
         if _transition(
             campaign,

@@ -35,6 +35,7 @@ from social.models import Share, ShareState
 
 from .. import raffle_draw
 from ..models import Campaign, Raffle, RaffleEntry, RaffleStatus, RaffleWinner
+from ..signals import announce, raffle_drawn
 
 log = logging.getLogger(__name__)
 
@@ -380,6 +381,7 @@ def raffle_draw_winners(
             target=locked,
             data={"title": locked.title, "winners": winners, "public_value": public_value},
         )
+        announce(raffle_drawn, organization_id=locked.organization_id, raffle_id=locked.pk)
     locked.organization = organization
     return locked
 

@@ -36,6 +36,7 @@ from advocacy.services import audit_log_record
 from content_library.validators import inspect_image
 
 from ..models import PointsAction, Redemption, RedemptionStatus, Reward
+from ..signals import announce, redemption_changed
 from .ledger import points_balance_lock, points_entry_append
 
 MAX_COST = 10_000_000
@@ -327,6 +328,12 @@ def reward_redeem_or_replay(
                 redemption,
                 {"reward": current.name, "cost": current.cost, "member": _name(actor)},
             )
+            announce(
+                redemption_changed,
+                organization_id=redemption.organization_id,
+                redemption_id=redemption.pk,
+                status=redemption.status,
+            )
     except IntegrityError:
         # Only the request key's constraint can collide here (the balance lock serialises
         # one member's requests, so this is a belt over the braces).
@@ -395,6 +402,12 @@ def _give_back(redemption: Redemption, *, note: str) -> None:
 
 
 def _decision_audit(actor: Membership, redemption: Redemption, transition: Transition) -> None:
+    announce(
+        redemption_changed,
+        organization_id=redemption.organization_id,
+        redemption_id=redemption.pk,
+        status=redemption.status,
+    )
     _audit(
         actor,
         f"redemption.{transition.audit}",
