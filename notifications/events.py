@@ -280,7 +280,6 @@ register(
         kind="redemption_fulfilled",
         label=_("My reward was handed over"),
         title=_("“%(reward)s” is on its way to you"),
-        body=_("%(reason)s"),
         audience=Capability.VIEW_FEED,
     )
 )
