@@ -182,3 +182,18 @@ def test_a_valid_request_passes(world, api_client):
     )
     assert resp.status_code == 201
     assert resp.json() == {"name": "Ops"}
+
+
+@pytest.mark.django_db
+def test_an_accept_header_the_api_cannot_meet_is_a_documented_406(client, world):
+    """Content negotiation runs before anything else in every view: an Accept header asking
+    for anything but JSON gets 406 in the API's error format, as the schema says."""
+    client.force_login(world.a.members["employee"].user)
+    response = client.post(
+        f"/api/v1/orgs/{world.a.org.slug}/points/balance/anonymity/",
+        {"anonymous_on_boards": True},
+        content_type="application/json",
+        HTTP_ACCEPT="application/xml",
+    )
+    assert response.status_code == 406
+    assert response.json()["status"] == 406

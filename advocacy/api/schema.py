@@ -43,6 +43,7 @@ DESCRIPTIONS = {
     "401": "No credentials, or a token that is unknown, revoked or expired.",
     "403": "The caller's role does not allow this (or a session request lacks its CSRF token).",
     "404": "No such object in this organization, or an organization the caller is not in.",
+    "406": "The Accept header asks for a format the API does not give (it answers JSON).",
     "429": "Too many requests: wait for the seconds in the Retry-After header.",
 }
 
@@ -50,7 +51,8 @@ _METHODS = ("get", "put", "post", "patch", "delete")
 
 
 def _error_codes(path: str, method: str, operation: dict[str, Any]) -> list[str]:
-    codes = ["401", "403", "429"]
+    # 406: content negotiation, which every view does before anything else.
+    codes = ["401", "403", "406", "429"]
     parameters = operation.get("parameters", [])
     if "{" in path:
         codes.append("404")
